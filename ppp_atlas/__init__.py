@@ -1,0 +1,9 @@
+"""Shared code for *PPP in Public Safety: a comparative atlas*.
+
+``load`` a validated table from ``data/``; ``chart`` a plotly figure with the
+house theme, caption, sources and downloadable data.
+"""
+from .charts import PALETTE, SEQUENTIAL, chart
+from .data import DataError, load
+
+__all__ = ["PALETTE", "SEQUENTIAL", "DataError", "chart", "load"]

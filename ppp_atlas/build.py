@@ -1,0 +1,109 @@
+"""Command line: ``python -m ppp_atlas.build`` builds the site safely and incrementally.
+
+1. Works in ``_build/staging`` (Sphinx environment, jupyter-cache, output), so a
+   no-change rebuild reuses everything.
+2. jupyter-cache keys on code cells only; this step also keys each notebook on
+   the inputs it reads (the tables it ``load``s, the package, the bibliography):
+   when those change, the notebook's cache record is dropped and its source
+   touched, so it re-executes, and the chapters that paste from it are re-read.
+3. Runs ``jupyter-book build`` strictly (``-W -n --keep-going``; notebooks executed,
+   any error fails the build).
+4. Only on success replaces ``_build/html``: a failed build leaves the last good site.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import paths
+
+BUILD = paths.ROOT / "_build"
+STAGING = BUILD / "staging"
+SITE = BUILD / "html"
+MANIFEST = STAGING / "ppp-inputs.json"
+_LOAD = re.compile(r"""load\(\s*\\?["']([a-z0-9-]+)\\?["']""")
+
+
+def _digest(files) -> str:
+    h = hashlib.sha256()
+    for path in sorted(files):
+        h.update(str(path.relative_to(paths.ROOT)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def notebook_inputs() -> dict[str, str]:
+    """Each notebook's digest of everything it reads besides its own code."""
+    shared = [*sorted((paths.ROOT / "ppp_atlas").glob("*.py")), paths.BIBFILE, paths.PACKAGE,
+              *sorted(paths.DATA.glob("schemas/*.json")), paths.DATA / "countries.csv"]
+    result = {}
+    for notebook in sorted((paths.ROOT / "notebooks").glob("*.ipynb")):
+        tables = sorted(set(_LOAD.findall(notebook.read_text(encoding="utf-8"))))
+        reads = [paths.DATA / f"{t}.csv" for t in tables if (paths.DATA / f"{t}.csv").exists()]
+        result[str(notebook.relative_to(paths.ROOT))] = _digest([*shared, *reads])
+    return result
+
+
+def invalidate_changed(current: dict[str, str]) -> list[str]:
+    previous = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
+    changed = [nb for nb, digest in current.items() if previous.get(nb) != digest]
+    if not changed or not previous:
+        return changed if previous else []
+    cache_dir = STAGING / "_build" / ".jupyter_cache"
+    if cache_dir.exists():
+        from jupyter_cache import get_cache
+
+        cache = get_cache(str(cache_dir))
+        for record in cache.list_cache_records():
+            if any(record.uri.endswith(nb) for nb in changed):
+                cache.remove_cache(record.pk)
+    now = time.time()
+    for nb in changed:
+        os.utime(paths.ROOT / nb, (now, now))
+    for page in (paths.ROOT / "book").glob("*.md"):  # chapters paste glued values from notebooks
+        os.utime(page, (now, now))
+    return changed
+
+
+def main(argv: list[str]) -> int:
+    clean = "--clean" in argv
+    if clean and STAGING.exists():
+        shutil.rmtree(STAGING)
+    STAGING.mkdir(parents=True, exist_ok=True)
+    current = notebook_inputs()
+    changed = invalidate_changed(current)
+    if changed:
+        print("inputs changed, re-executing: " + ", ".join(changed))
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(paths.ROOT), "--path-output", str(STAGING),
+               "--warningiserror", "--nitpick", "--keep-going"]
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", SOURCE_DATE_EPOCH="1764000000")
+    started = time.time()
+    status = subprocess.call(command, cwd=paths.ROOT, env=env)
+    built = STAGING / "_build" / "html"
+    if status != 0 or not (built / "index.html").exists():
+        print(f"BUILD FAILED (exit {status}): _build/html still holds the last good site.", file=sys.stderr)
+        return status or 1
+    MANIFEST.write_text(json.dumps(current, indent=1))
+    fresh = BUILD / "html.new"
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    shutil.copytree(built, fresh)
+    old = BUILD / "html.old"
+    if SITE.exists():
+        SITE.rename(old)
+    fresh.rename(SITE)
+    if old.exists():
+        shutil.rmtree(old)
+    print(f"site built in {time.time() - started:.1f} s: {SITE.relative_to(paths.ROOT)}/index.html")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

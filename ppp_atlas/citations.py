@@ -1,0 +1,222 @@
+"""The house citation style (a pybtex plugin) and "Cite this page" boxes.
+
+* :class:`HouseStyle` formats ``references.bib`` for sphinxcontrib-bibtex: author-year
+  labels built from names as written (Cyrillic stays whole), laws with number and
+  date, web pages with URL and access date, original titles kept with the English
+  translation from ``titleaddon`` in square brackets.
+* :func:`cite_box_html` gives every page BibTeX, RIS, an APA-like and a GOST-like
+  reference, all produced with pybtex from one metadata source: ``CITATION.cff``.
+"""
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from urllib.parse import quote
+
+import yaml
+from pybtex.database import BibliographyData, Entry, Person
+from pybtex.plugin import register_plugin
+from pybtex.richtext import Tag, Text
+from pybtex.style.formatting.unsrt import Style as UnsrtStyle
+from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.template import field, join, optional, sentence, tag, words
+
+from . import bib, paths
+
+# --- house style for the bibliography --------------------------------------------
+
+
+class AuthorYearLabels(BaseLabelStyle):
+    """``Тожиева2019``, ``Hadrill2018``; a, b, c suffixes where two would collide."""
+
+    def format_labels(self, sorted_entries):
+        labels = [f"{bib.creator_label(e).split(' ')[0].rstrip(',')}{bib.year(e)}" for e in sorted_entries]
+        seen: dict[str, int] = {}
+        for label in labels:
+            seen[label] = seen.get(label, 0) + 1
+        counters: dict[str, int] = {}
+        for label in labels:
+            if seen[label] > 1:
+                counters[label] = counters.get(label, 0) + 1
+                yield label + "abcdefghijklmnopqrstuvwxyz"[counters[label] - 1]
+            else:
+                yield label
+
+
+_TITLEADDON = optional[join["[", field("titleaddon"), "]"]]
+_ACCESSED = optional[join["(accessed ", field("urldate", raw=True), ")"]]
+
+
+class HouseStyle(UnsrtStyle):
+    """unsrt, with the book's fields: titleaddon, number and date of laws, urldate."""
+
+    default_label_style = "ppp-author-year"
+    default_sorting_style = "author_year_title"
+
+    def format_title(self, e, which_field, as_sentence=True):
+        title = super().format_title(e, which_field, as_sentence=False)
+        return sentence[title] if as_sentence else title
+
+    def get_misc_template(self, e):
+        return join(sep=" ")[
+            optional[sentence[self.format_names("author")]],
+            sentence[
+                join(sep=" ")[self.format_title(e, "title", as_sentence=False), _TITLEADDON],
+            ],
+            optional[sentence[join(sep=" ")["No.", field("number")]]],
+            optional[sentence[field("date")]],
+            optional[sentence[field("howpublished")]],
+            optional[sentence[field("organization")]],
+            sentence[field("year")] if "year" in e.fields and "date" not in e.fields else Text(),
+            optional[sentence[field("note")]],
+            optional[sentence[join(sep=" ")[field("url", raw=True), _ACCESSED]]],
+        ]
+
+    def get_article_template(self, e):
+        return join(sep=" ")[
+            sentence[self.format_names("author")],
+            sentence[join(sep=" ")[self.format_title(e, "title", as_sentence=False), _TITLEADDON]],
+            sentence[
+                tag("em")[field("journal")],
+                optional[join[field("volume"), optional["(", field("number"), ")"]]],
+                optional[join["pp. ", field("pages")]],
+                field("year"),
+            ],
+            optional[sentence[field("note")]],
+            optional[sentence[join["doi:", field("doi", raw=True)]]],
+            optional[sentence[join(sep=" ")[field("url", raw=True), _ACCESSED]]],
+        ]
+
+
+def register_style() -> None:
+    for group, name, klass in (
+        ("pybtex.style.labels", "ppp-author-year", AuthorYearLabels),
+        ("pybtex.style.formatting", "ppp", HouseStyle),
+    ):
+        try:
+            register_plugin(group, name, klass)
+        except Exception:  # already registered in this process
+            pass
+
+
+def format_entries(keys: list[str]) -> list[tuple[str, str]]:
+    """(key, HTML) for each key, formatted with the house style, in author-year order."""
+    register_style()
+    known = bib.entries()
+    data = BibliographyData({k: known[k] for k in keys if k in known})
+    style = HouseStyle()
+    return [(e.key, e.text.render_as("html")) for e in style.format_entries(data.entries.values())]
+
+
+def reference_list_html(keys: list[str], bibliography_uri: str) -> str:
+    if not keys:
+        return '<p class="ppp-no-refs">This page cites no works.</p>'
+    items = "".join(
+        f'<li id="ref-{html.escape(key)}">{text} '
+        f'<a class="ppp-ref-link" href="{html.escape(bibliography_uri)}#{html.escape(bib_anchor(key))}">'
+        f"[in full bibliography]</a></li>"
+        for key, text in format_entries(keys)
+    )
+    return f'<ol class="ppp-references">{items}</ol>'
+
+
+def bib_anchor(key: str) -> str:
+    """The id sphinxcontrib-bibtex gives a key's entry (``bibtex_cite_id = "cite-{key}"``)."""
+    from docutils.nodes import make_id
+
+    return make_id(f"cite-{key}")
+
+
+# --- cite this page -----------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def book_metadata() -> dict:
+    """Title, authors, version and date from CITATION.cff: the one metadata source."""
+    cff = yaml.safe_load(paths.CITATION.read_text(encoding="utf-8"))
+    return {
+        "title": cff["title"],
+        "authors": [a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in cff["authors"]],
+        "version": str(cff["version"]),
+        "date": str(cff["date-released"]),
+        "publisher": cff.get("publisher", {}).get("name", "") if isinstance(cff.get("publisher"), dict) else "",
+        "license": cff.get("license", ""),
+    }
+
+
+def page_entry(title: str, url: str, pagename: str) -> tuple[str, Entry]:
+    meta = book_metadata()
+    key = "PPPAtlas" + meta["date"][:4] + re.sub(r"[^A-Za-z0-9]", "", pagename.split("/")[-1].title())
+    fields = {
+        "title": title, "booktitle": meta["title"], "edition": meta["version"], "year": meta["date"][:4],
+        "url": url, "note": f"Version {meta['version']}, {meta['license']}",
+    }
+    persons = {"author": [Person(a) if "," in a else Person(last=f"{{{a}}}") for a in meta["authors"]]}
+    return key, Entry("inbook" if title != meta["title"] else "book", fields=fields, persons=persons)
+
+
+def bibtex(key: str, entry: Entry) -> str:
+    return BibliographyData({key: entry}).to_string("bibtex")
+
+
+def ris(entry: Entry) -> str:
+    lines = ["TY  - CHAP" if entry.type == "inbook" else "TY  - BOOK"]
+    lines += [f"AU  - {bib.plain(str(p))}" for p in entry.persons["author"]]
+    lines += [f"TI  - {entry.fields['title']}", f"T2  - {entry.fields['booktitle']}", f"ET  - {entry.fields['edition']}",
+              f"PY  - {entry.fields['year']}", f"UR  - {entry.fields['url']}", "ER  - "]
+    return "\n".join(lines) + "\n"
+
+
+def _authors(entry: Entry) -> str:
+    return ", ".join(bib.plain(str(p)) for p in entry.persons["author"])
+
+
+def apa(entry: Entry) -> Text:
+    """APA-like: Authors (Year). Chapter title. In *Book* (version). URL"""
+    f = entry.fields
+    return Text(
+        _authors(entry), " (", f["year"], "). ", f["title"], ". In ", Tag("em", f["booktitle"]),
+        f" (version {f['edition']}). ", f["url"],
+    )
+
+
+def gost(entry: Entry, accessed: str) -> Text:
+    """GOST R 7.0.100-2018-like: Title // Book / authors. – Version. – Year. – URL: … (accessed: …)."""
+    f = entry.fields
+    return Text(
+        f["title"], " // ", f["booktitle"], " / ", _authors(entry), ". – Version ", f["edition"], ". – ",
+        f["year"], ". – URL: ", f["url"], f" (дата обращения: {accessed}).",
+    )
+
+
+def cite_box_html(title: str, url: str, pagename: str) -> str:
+    key, entry = page_entry(title, url, pagename)
+    meta = book_metadata()
+    accessed = ".".join(reversed(meta["date"].split("-")))
+    formats = [
+        ("APA-like", apa(entry).render_as("html"), apa(entry).render_as("text")),
+        ("GOST-like", gost(entry, accessed).render_as("html"), gost(entry, accessed).render_as("text")),
+        ("BibTeX", None, bibtex(key, entry)),
+        ("RIS", None, ris(entry)),
+    ]
+    e = html.escape
+    slug = re.sub(r"[^a-z0-9]+", "-", pagename.lower())
+    parts = []
+    for i, (label, rich, text) in enumerate(formats):
+        block_id = f"ppp-cite-{slug}-{i}"
+        shown = f"<p>{rich}</p>" if rich else f"<pre>{e(text)}</pre>"
+        parts.append(
+            f'<div class="ppp-cite-format"><h3>{label}</h3>'
+            f'<div id="{block_id}" class="ppp-cite-text" data-copy="{e(text)}">{shown}</div>'
+            f'<button type="button" class="ppp-copy" data-copy-target="{block_id}">Copy {label}</button></div>'
+        )
+    bib_uri = "data:application/x-bibtex;charset=utf-8," + quote(bibtex(key, entry))
+    return (
+        f'<section class="ppp-cite-box" aria-labelledby="ppp-cite-{slug}">'
+        f'<h2 id="ppp-cite-{slug}">Cite this page</h2>'
+        f'<p>Stable address: <a class="ppp-cite-url" href="{e(url)}">{e(url)}</a></p>'
+        + "".join(parts)
+        + f'<p><a class="ppp-bib-download" download="{e(slug)}.bib" href="{e(bib_uri)}">Download .bib</a></p></section>'
+    )
+

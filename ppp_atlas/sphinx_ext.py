@@ -1,0 +1,188 @@
+"""Sphinx extension for the book (listed under ``sphinx.extra_extensions`` in ``_config.yml``).
+
+* draws charts on the site from the ``text/html`` part of :class:`ppp_atlas.charts.Chart`
+  (a myst-nb mime plugin puts the figure JSON next to the chart's div);
+* serves plotly.js and the world topojson from the site's own ``_static``;
+* fills each chapter's ``<!-- references -->`` with the works it cites;
+* adds a "Cite this page" box (BibTeX, RIS, APA-like, GOST-like) to every page;
+* renders the Data page from ``data/datapackage.json``;
+* registers the house pybtex style for sphinxcontrib-bibtex.
+"""
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+
+from . import citations, paths
+from .charts import MARKER
+
+STATIC = Path(__file__).parent / "static"
+VENDOR = paths.ROOT / "_build" / "vendor"
+
+
+class PlotlyMimeRenderer:
+    """myst-nb mime plugin: a chart's ``text/html`` plus its figure JSON, no inline code."""
+
+    mime_priority_overrides: list = []
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        if inline or data.mime_type != "text/html" or MARKER not in data.content:
+            return None
+        meta = data.output_metadata.get("text/html", {}).get("ppp_chart")
+        if not meta:
+            return None
+        payload = json.dumps(meta["figure"], sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+        script = f'<script type="application/json" class="ppp-chart-json" data-for="{meta["id"]}">{payload}</script>'
+        return [nodes.raw("", data.content + script, format="html", classes=["output", "text_html"])]
+
+
+# --- chapter reference lists -------------------------------------------------
+
+def _collect_citations(app, doctree):
+    cited = []
+    for node in doctree.findall(lambda n: n.tagname == "pending_xref" and n.get("refdomain") == "cite"):
+        for key in node.get("reftarget", "").split(","):
+            if key.strip() and key.strip() not in cited:
+                cited.append(key.strip())
+    if not hasattr(app.env, "ppp_cited"):
+        app.env.ppp_cited = {}
+    app.env.ppp_cited[app.env.docname] = cited
+
+
+def _purge(app, env, docname):
+    getattr(env, "ppp_cited", {}).pop(docname, None)
+
+
+def _merge(app, env, docnames, other):
+    env.ppp_cited = getattr(env, "ppp_cited", {})
+    env.ppp_cited.update({d: other.ppp_cited[d] for d in docnames if d in getattr(other, "ppp_cited", {})})
+
+
+def _fill_references(app, doctree, docname):
+    comments = [c for c in doctree.findall(nodes.comment) if c.astext().strip() == "references"]
+    if not comments:
+        return
+    keys = getattr(app.env, "ppp_cited", {}).get(docname, [])
+    bibliography = _relative(app, docname, app.config.ppp_bibliography_doc)
+    items = citations.reference_list_html(keys, bibliography)
+    for comment in comments:
+        comment.replace_self(nodes.raw("", items, format="html"))
+
+
+def _relative(app, from_doc, to_doc):
+    return app.builder.get_relative_uri(from_doc, to_doc) if hasattr(app.builder, "get_relative_uri") else to_doc
+
+
+# --- cite this page ------------------------------------------------------------
+
+def _drop_thebe(app, pagename, templatename, context, doctree):
+    """Jupyter Book 1 always loads sphinx-thebe, which declares THEBE_JS_URL twice (a console
+    error) and points at a CDN. The book launches Binder instead, so its scripts are dropped."""
+    context["script_files"] = [
+        js for js in context.get("script_files", [])
+        if "sphinx-thebe" not in str(js) and "THEBE_JS_URL" not in (getattr(js, "attributes", {}).get("body") or "")
+    ]
+
+
+def _theme_defaults(app, pagename, templatename, context, doctree):
+    """pydata-sphinx-theme logs "invalid theme mode" unless a default mode is set; the book
+    theme does not accept the option, so the template variable is set directly."""
+    context["default_mode"] = context.get("default_mode") or "auto"
+
+
+def _cite_box(app, pagename, templatename, context, doctree):
+    if doctree is None or pagename in app.config.ppp_no_cite_box:
+        return
+    title = html.unescape(_strip_tags(context.get("title", "")))
+    url = _site_url(app) + pagename + ".html"
+    context["body"] = context.get("body", "") + citations.cite_box_html(title, url, pagename)
+
+
+def _site_url(app) -> str:
+    """The published site's address, derived from the one repository line in _config.yml."""
+    if app.config.ppp_site_url:
+        return app.config.ppp_site_url.rstrip("/") + "/"
+    repo = app.config.html_theme_options.get("repository_url", "").rstrip("/")
+    owner, name = repo.split("/")[-2:]
+    return f"https://{owner.lower()}.github.io/{name}/"
+
+
+def _strip_tags(text: str) -> str:
+    import re
+
+    return re.sub(r"<[^>]+>", "", text)
+
+
+# --- Data page ------------------------------------------------------------------
+
+class DataTables(Directive):
+    """``{data-tables}``: one section per table of the package, with dictionary and downloads."""
+
+    has_content = False
+
+    def run(self):
+        import os
+
+        from . import data, datadocs
+
+        env = self.state.document.settings.env
+        for path in [paths.PACKAGE, paths.BIBFILE, *paths.DATA.glob("*.csv"), *paths.DATA.glob("schemas/*.json"),
+                     *paths.DATA.glob("notes/*.md")]:
+            env.note_dependency(str(path))
+        depth = env.docname.count("/")
+        static = "../" * depth + "_static/"
+        bibliography = os.path.relpath(env.config.ppp_bibliography_doc, os.path.dirname(env.docname) or ".") + ".html"
+        result = []
+        for resource in data.validate()["resources"]:
+            section = nodes.section(ids=[resource["name"]], names=[resource["name"]])
+            section += nodes.title(text=resource.get("title", resource["name"]))
+            body = datadocs.table_section_html(resource, bibliography).replace("{static}", static)
+            section += nodes.raw("", body, format="html")
+            result.append(section)
+        return result
+
+
+def _copy_assets(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    from . import datadocs
+
+    static = Path(app.outdir) / "_static"
+    vendor = static / "vendor"
+    vendor.mkdir(parents=True, exist_ok=True)
+    for name in ("plotly-ppp.min.js", "world_110m.json"):
+        source = VENDOR / name
+        if not source.exists():
+            raise FileNotFoundError(f"{source} is missing: run `make assets` (make book does it)")
+        (vendor / name).write_bytes(source.read_bytes())
+    datadocs.write_downloads(static / "data")
+
+
+def setup(app):
+    app.add_config_value("ppp_site_url", "", "html")
+    app.add_config_value("ppp_bibliography_doc", "book/bibliography", "env")
+    app.add_config_value("ppp_no_cite_box", [], "html")
+    app.add_directive("data-tables", DataTables)
+    app.connect("doctree-read", _collect_citations)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("doctree-resolved", _fill_references)
+    app.connect("html-page-context", _cite_box)
+    app.connect("html-page-context", _drop_thebe, priority=900)
+    app.connect("html-page-context", _theme_defaults)
+    app.connect("build-finished", _copy_assets)
+    app.connect("builder-inited", _add_static)
+    citations.register_style()
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+
+
+def _add_static(app):
+    app.config.html_static_path.append(str(STATIC))
+    app.add_css_file("ppp.css")
+    app.add_js_file("ppp-charts.js", loading_method="defer")
+    app.add_js_file("ppp-cite.js", loading_method="defer")

@@ -1,0 +1,53 @@
+"""Shared helpers for the browser tests: serve _build/html on loopback, drive Debian's Chromium."""
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "_build" / "html"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic", "--disable-dev-shm-usage"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path = SITE):
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def pages(site: Path = SITE) -> list[str]:
+    """Every content page of the built site, as paths relative to its root."""
+    skip = {"genindex.html", "search.html"}
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
+                  if p.name not in skip and not str(p.relative_to(site)).startswith("_"))
+
+
+def visit(page, url: str, settle_ms: int = 300) -> dict:
+    """Load ``url``; return console errors, failed requests and requests to other hosts."""
+    origin = urlparse(url).netloc
+    errors, failed, foreign = [], [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).scheme in ("http", "https") and urlparse(r.url).netloc != origin else None)
+    response = page.goto(url, wait_until="load")
+    page.wait_for_timeout(settle_ms)
+    status = response.status if response else None
+    return {"status": status, "errors": errors, "failed": failed, "foreign": foreign}
