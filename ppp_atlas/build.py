@@ -73,6 +73,13 @@ def invalidate_changed(current: dict[str, str]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    from . import data
+
+    problems = data.check()
+    if problems:
+        print(str(data.DataError(problems)), file=sys.stderr)
+        print("BUILD STOPPED before building: _build/html still holds the last good site.", file=sys.stderr)
+        return 1
     clean = "--clean" in argv
     if clean and STAGING.exists():
         shutil.rmtree(STAGING)

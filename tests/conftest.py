@@ -1,0 +1,47 @@
+"""Fixtures shared by the tests: the built site, a loopback server and Debian's Chromium."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import browser  # noqa: E402
+
+ROOT = browser.ROOT
+SITE = browser.SITE
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    if not (SITE / "index.html").exists():
+        pytest.fail("no built site: run `make book` first (make test does)")
+    return SITE
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    with browser.serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(browser.CHROMIUM).exists():
+        pytest.fail(f"{browser.CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A scratch copy of data/ and references.bib, for tests that break things on purpose."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    return tmp_path

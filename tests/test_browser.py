@@ -1,0 +1,51 @@
+"""The built site in a real Chromium: offline, error-free, charts drawn, search works."""
+from __future__ import annotations
+
+import pytest
+
+import browser
+
+PAGES = browser.pages() if browser.SITE.exists() else []
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_is_offline_and_error_free(chromium, base_url, page_path):
+    page = chromium.new_page()
+    try:
+        result = browser.visit(page, f"{base_url}/{page_path}", settle_ms=600)
+        expected = page.locator("div.ppp-plotly").count()
+        if expected:
+            page.wait_for_function(
+                "n => document.querySelectorAll('div.ppp-plotly .main-svg').length >= n", arg=expected, timeout=15000)
+        assert result["status"] == 200
+        assert result["foreign"] == [], "requests to other hosts"
+        assert result["failed"] == [], "failed requests"
+        assert result["errors"] == [], "console errors"
+        drawn = page.locator("div.ppp-plotly > .plot-container").count()
+        assert drawn == expected, f"{drawn} of {expected} charts drawn"
+    finally:
+        page.close()
+
+
+def test_dark_mode_recolours_chart_text(chromium, base_url):
+    chart_pages = [p for p in PAGES if p.startswith("notebooks/")]
+    assert chart_pages
+    page = chromium.new_page(color_scheme="dark")
+    try:
+        page.goto(f"{base_url}/{chart_pages[0]}")
+        page.wait_for_selector("div.ppp-plotly .main-svg", timeout=15000)
+        colour = page.evaluate("document.querySelector('div.ppp-plotly').layout.font.color")
+        assert colour == "#e6e6e6"
+    finally:
+        page.close()
+
+
+def test_search_finds_a_term_from_one_chapter(chromium, base_url):
+    page = chromium.new_page()
+    try:
+        page.goto(f"{base_url}/search.html?q=Bewachungsverordnung")
+        page.wait_for_selector("#search-results ul.search li", timeout=15000)
+        hits = page.locator("#search-results ul.search li a").all_inner_texts()
+        assert any("Germany" in h for h in hits), hits
+    finally:
+        page.close()

@@ -1,0 +1,90 @@
+"""Unit tests of the ppp_atlas package: charts, labels, citation style, build bookkeeping."""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import plotly.express as px
+import pytest
+
+from ppp_atlas import bib, build, charts, citations
+
+FRAME = pd.DataFrame({"year": [2017, 2018], "killed": [147, 91]})
+
+
+def _chart(**overrides):
+    arguments = dict(name="unit-test-chart", data=FRAME, title="People killed", x_title="Year",
+                     y_title="People (count)", sources=["ISO3166"], alt="Deaths fell.", glue=False)
+    arguments.update(overrides)
+    return charts.chart(px.bar(FRAME, x="year", y="killed"), **arguments)
+
+
+def test_chart_bundle_has_plotly_json_and_a_small_script_free_html_part():
+    bundle, metadata = _chart()._repr_mimebundle_()
+    assert set(bundle) == {charts.MIME_PLOTLY, "text/html", "text/plain"}
+    html = bundle["text/html"]
+    assert "<script" not in html and len(html) < 5000
+    assert re.search(r'id="ppp-chart-[0-9a-f]{12}"', html)
+    assert metadata["text/html"]["ppp_chart"]["figure"]["data"][0]["type"] == "bar"
+
+
+def test_chart_id_is_deterministic_and_follows_the_figure():
+    assert _chart().chart_id == _chart().chart_id
+    assert _chart().chart_id != _chart(title="Another title").chart_id
+
+
+def test_chart_carries_title_axes_source_line_and_theme():
+    layout = _chart().figure_json["layout"]
+    assert layout["title"]["text"] == "People killed"
+    assert layout["xaxis"]["title"]["text"] == "Year"
+    assert layout["yaxis"]["title"]["text"] == "People (count)"
+    assert any("Source:" in a["text"] for a in layout["annotations"])
+    assert layout["template"]["layout"]["colorway"] == charts.PALETTE
+
+
+def test_chart_table_and_csv_hold_exactly_the_plotted_data():
+    result = _chart()
+    assert result.csv() == "year,killed\n2017,147\n2018,91\n"
+    assert "data:text/csv;charset=utf-8,year%2Ckilled%0A2017%2C147" in result.to_html()
+
+
+def test_chart_escapes_markup_in_data_and_text():
+    frame = pd.DataFrame({"label": ["<script>alert(1)</script>"], "value": [1]})
+    html = charts.chart(px.bar(frame, x="label", y="value"), name="escape-test", data=frame, title="<b>T</b>",
+                        sources=["ISO3166"], alt="<img src=x>", glue=False).to_html()
+    assert "<script>" not in html and "<img src=x>" not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("bad", [dict(name="Bad Name"), dict(alt=" "), dict(sources=[]), dict(sources=["Nobody2099x"]),
+                                 dict(data=pd.DataFrame())])
+def test_chart_refuses_incomplete_charts(bad):
+    with pytest.raises((ValueError, KeyError)):
+        _chart(**bad)
+
+
+def test_labels_keep_cyrillic_names_whole():
+    assert bib.short_label("Tojieva2019davlat").startswith("Тожиева")
+    labels = list(citations.AuthorYearLabels().format_labels(
+        [bib.entries()[k] for k in ("Tojieva2019davlat", "ISO3166")]))
+    assert labels[0].startswith("Тожиева2019")
+
+
+def test_house_style_formats_web_pages_and_translations():
+    formatted = dict(citations.format_entries(["Seed2025jamoat"]))
+    assert "[Public–private partnership in public safety" in formatted["Seed2025jamoat"]
+
+
+def test_cite_box_has_four_formats_and_the_page_url():
+    box = citations.cite_box_html("Germany", "https://example.org/book/germany.html", "book/germany")
+    for label in ("APA-like", "GOST-like", "BibTeX", "RIS"):
+        assert f"Copy {label}" in box
+    assert box.count("https://example.org/book/germany.html") >= 4
+    assert 'download="book-germany.bib"' in box
+
+
+def test_notebook_inputs_follow_the_tables_a_notebook_loads(tmp_path, monkeypatch):
+    digests = build.notebook_inputs()
+    assert digests and all(len(d) == 64 for d in digests.values())
+    assert build._LOAD.findall('x = load("attack-statistics")') == ["attack-statistics"]
+    assert build._LOAD.findall('x = load(\\"countries\\")') == ["countries"]

