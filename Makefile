@@ -25,7 +25,7 @@ node_modules/.installed: package.json package-lock.json
 
 _build/vendor/plotly-ppp.min.js: node_modules/.installed assets/plotly-bundle.js
 	mkdir -p _build/vendor
-	node_modules/.bin/esbuild assets/plotly-bundle.js --bundle --minify --format=iife --legal-comments=none --log-level=warning --outfile=$@
+	node_modules/.bin/esbuild assets/plotly-bundle.js --bundle --minify --format=iife --define:global=window --legal-comments=none --log-level=warning --outfile=$@
 
 _build/vendor/world_110m.json: node_modules/.installed
 	mkdir -p _build/vendor

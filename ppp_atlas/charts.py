@@ -19,6 +19,7 @@ import hashlib
 import html
 import json
 import re
+import textwrap
 from urllib.parse import quote
 
 import pandas as pd
@@ -140,7 +141,7 @@ def chart(
         figure.update_yaxes(title_text=y_title)
     result = Chart(figure, name, data.reset_index(drop=True), title, alt, list(sources))
     figure.add_annotation(
-        text=html.escape(result.source_line), showarrow=False, xref="paper", yref="paper",
+        text="<br>".join(html.escape(line) for line in textwrap.wrap(result.source_line, 110)), showarrow=False, xref="paper", yref="paper",
         x=0, y=0, yshift=-75, xanchor="left", yanchor="top", font=dict(size=11), align="left",
     )
     result = Chart(figure, name, data.reset_index(drop=True), title, alt, list(sources))

@@ -55,7 +55,8 @@ class HouseStyle(UnsrtStyle):
     default_sorting_style = "author_year_title"
 
     def format_title(self, e, which_field, as_sentence=True):
-        title = super().format_title(e, which_field, as_sentence=False)
+        """Titles exactly as written: unsrt's sentence-casing would lowercase proper nouns."""
+        title = field(which_field)
         return sentence[title] if as_sentence else title
 
     def get_misc_template(self, e):

@@ -18,7 +18,7 @@ from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 
 from . import citations, paths
-from .charts import MARKER
+from .charts import MARKER, MIME_PLOTLY
 
 STATIC = Path(__file__).parent / "static"
 VENDOR = paths.ROOT / "_build" / "vendor"
@@ -31,14 +31,21 @@ class PlotlyMimeRenderer:
 
     @staticmethod
     def handle_mime(renderer, data, inline):
+        meta = data.output_metadata.get("text/html", {}).get("ppp_chart")
+        if data.mime_type == MIME_PLOTLY and meta:
+            return []  # the site draws the chart from the text/html part below
         if inline or data.mime_type != "text/html" or MARKER not in data.content:
             return None
-        meta = data.output_metadata.get("text/html", {}).get("ppp_chart")
         if not meta:
             return None
-        payload = json.dumps(meta["figure"], sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
-        script = f'<script type="application/json" class="ppp-chart-json" data-for="{meta["id"]}">{payload}</script>'
-        return [nodes.raw("", data.content + script, format="html", classes=["output", "text_html"])]
+        return [chart_node(data.content, meta)]
+
+
+def chart_node(html_part: str, meta: dict) -> nodes.raw:
+    """The chart's own HTML followed by its figure as inert JSON (not executed)."""
+    payload = json.dumps(meta["figure"], sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    script = f'<script type="application/json" class="ppp-chart-json" data-for="{meta["id"]}">{payload}</script>'
+    return nodes.raw("", html_part + script, format="html", classes=["output", "text_html"])
 
 
 # --- chapter reference lists -------------------------------------------------
@@ -64,7 +71,9 @@ def _merge(app, env, docnames, other):
 
 
 def _fill_references(app, doctree, docname):
-    comments = [c for c in doctree.findall(nodes.comment) if c.astext().strip() == "references"]
+    # MyST keeps `<!-- references -->` as a raw HTML node; reST would make it a comment.
+    comments = [n for n in doctree.findall(lambda n: isinstance(n, (nodes.comment, nodes.raw)))
+                if n.astext().strip() in ("references", "<!-- references -->")]
     if not comments:
         return
     keys = getattr(app.env, "ppp_cited", {}).get(docname, [])
@@ -163,7 +172,69 @@ def _copy_assets(app, exception):
     datadocs.write_downloads(static / "data")
 
 
+# --- glue from other documents -------------------------------------------------------
+# Chapters paste values and charts from notebooks with `path::key`. myst-nb 1.4 supports
+# that for `{glue}`, but `{glue:text}` needs an explicit format after the key (it splits
+# on the last colon), `{glue:figure}` has no cross-document form at all, and charts pasted
+# across documents skip mime plugins. All three are completed here, keeping myst-nb's own
+# pending-reference machinery.
+
+def _patch_glue():
+    from myst_nb.ext.glue import crossref as glue_crossref
+    from myst_nb.ext.glue import directives as glue_directives
+    from myst_nb.ext.glue import roles as glue_roles
+    from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref, glue_warning
+
+    text_run = glue_roles.PasteTextRole.run
+    if getattr(text_run, "ppp_patched", False):
+        return
+
+    def run_text(self):
+        _, sep, rest = self.text.partition("::")
+        if sep and ":" not in rest:
+            self.text += ":s"  # "s" formats any glued value as text
+        return text_run(self)
+
+    figure_run = glue_directives.PasteFigureDirective.run
+
+    def run_figure(self):
+        doc, sep, key = self.arguments[0].partition("::")
+        if not sep:
+            return figure_run(self)
+        try:
+            ref = create_pending_glue_ref(self.document, self.source, self.line, doc, key)
+        except PendingGlueReferenceError as exc:
+            return [glue_warning(str(exc), self.document, self.line)]
+        figure = nodes.figure("", ref, classes=["ppp-glued-figure"])
+        self.set_source_info(figure)
+        if self.content:
+            holder = nodes.Element()
+            self.state.nested_parse(self.content, self.content_offset, holder)
+            if holder.children and isinstance(holder[0], nodes.paragraph):
+                first = holder[0]
+                caption = nodes.caption(first.rawsource, "", *first.children)
+                caption.source, caption.line = first.source, first.line
+                figure += caption
+                figure += holder.children[1:]
+        self.add_name(figure)
+        return [figure]
+
+    any_nodes = glue_crossref.generate_any_nodes
+
+    def chart_or_any_nodes(node, output, *args, **kwargs):
+        meta = output.get("metadata", {}).get("text/html", {}).get("ppp_chart")
+        if meta and "text/html" in output.get("data", {}):
+            return [chart_node(output["data"]["text/html"], meta)]
+        return any_nodes(node, output, *args, **kwargs)
+
+    glue_crossref.generate_any_nodes = chart_or_any_nodes
+    run_text.ppp_patched = True
+    glue_roles.PasteTextRole.run = run_text
+    glue_directives.PasteFigureDirective.run = run_figure
+
+
 def setup(app):
+    _patch_glue()
     app.add_config_value("ppp_site_url", "", "html")
     app.add_config_value("ppp_bibliography_doc", "book/bibliography", "env")
     app.add_config_value("ppp_no_cite_box", [], "html")

@@ -1,0 +1,94 @@
+"""`make bench`: build times and page weights, printed as a table against the targets.
+
+* clean build: `python -m ppp_atlas.build --clean` (every notebook executed);
+* no-change rebuild: the same command again, nothing changed; ratio = rebuild / clean;
+* first view of each page: its HTML plus every same-origin asset Chromium loads for it
+  (scripts loaded later, such as plotly.js and the topojson, included), gzip bytes;
+* repeat view: what the page adds once the assets that other pages share are cached
+  (its HTML plus the assets no other page loads), gzip bytes.
+Lighthouse scores are printed too when `npx lighthouse` is available (see issue 8).
+"""
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+import browser  # noqa: E402
+
+TARGETS = {"first_view": 1_000_000, "repeat_view": 80_000, "ratio": 0.15}
+
+
+def timed_build(*flags: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ppp_atlas.build", *flags], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def gz(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
+
+
+def page_assets(chromium, base: str, page_path: str) -> list[str]:
+    """Same-origin paths Chromium requests to show ``page_path`` (the page itself first)."""
+    page = chromium.new_page()
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(urlparse(r.url).path) if urlparse(r.url).netloc == urlparse(base).netloc else None)
+    page.goto(f"{base}/{page_path}", wait_until="load")
+    charts = page.locator("div.ppp-plotly").count()
+    if charts:
+        page.wait_for_function("n => document.querySelectorAll('div.ppp-plotly .main-svg').length >= n", arg=charts, timeout=20000)
+    page.wait_for_timeout(300)
+    page.close()
+    return list(dict.fromkeys(seen))
+
+
+def main() -> int:
+    clean = timed_build("--clean")
+    rebuild = timed_build()
+    ratio = rebuild / clean
+    from playwright.sync_api import sync_playwright
+
+    with browser.serve() as base, sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
+        loads = {page: page_assets(chromium, base, page) for page in browser.pages()}
+        chromium.close()
+    usage = Counter(asset for assets in loads.values() for asset in set(assets[1:]))
+    size = {}
+    rows = []
+    for page, assets in loads.items():
+        for asset in assets:
+            local = browser.SITE / asset.lstrip("/")
+            if local.is_dir():
+                local = local / "index.html"
+            size.setdefault(asset, gz(local) if local.exists() else 0)
+        first = sum(size[a] for a in assets)
+        repeat = size[assets[0]] + sum(size[a] for a in assets[1:] if usage[a] == 1)
+        rows.append((page, len(assets), first, repeat))
+    print(f"\n{'measure':<44}{'value':>14}{'target':>14}  ok")
+    print(f"{'clean build (s)':<44}{clean:>14.1f}")
+    print(f"{'no-change rebuild (s)':<44}{rebuild:>14.1f}")
+    print(f"{'rebuild / clean':<44}{ratio:>14.3f}{TARGETS['ratio']:>14}  {'yes' if ratio <= TARGETS['ratio'] else 'NO'}")
+    print(f"\n{'page':<44}{'requests':>9}{'first view B':>14}{'repeat view B':>15}")
+    for page, count, first, repeat in sorted(rows, key=lambda r: -r[2]):
+        print(f"{page:<44}{count:>9}{first:>14,}{repeat:>15,}")
+    heaviest_first = max(r[2] for r in rows)
+    heaviest_repeat = max(r[3] for r in rows)
+    print(f"\n{'heaviest first view (gzip B)':<44}{heaviest_first:>14,}{TARGETS['first_view']:>14,}  {'yes' if heaviest_first <= TARGETS['first_view'] else 'NO'}")
+    print(f"{'heaviest repeat view (gzip B)':<44}{heaviest_repeat:>14,}{TARGETS['repeat_view']:>14,}  {'yes' if heaviest_repeat <= TARGETS['repeat_view'] else 'NO'}")
+    lighthouse = ROOT / "benchmarks" / "lighthouse.py"
+    if lighthouse.exists():
+        heaviest = max(rows, key=lambda r: r[2])[0]
+        subprocess.run([sys.executable, str(lighthouse), "book/index.html", heaviest], cwd=ROOT)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
