@@ -56,14 +56,18 @@ class HouseStyle(UnsrtStyle):
 
     def format_title(self, e, which_field, as_sentence=True):
         """Titles exactly as written: unsrt's sentence-casing would lowercase proper nouns."""
-        title = field(which_field)
+        title = join(sep=" ")[field(which_field), _TITLEADDON] if which_field == "title" else field(which_field)
+        return sentence[title] if as_sentence else title
+
+    def format_btitle(self, e, which_field, as_sentence=True):
+        title = join(sep=" ")[tag("em")[field(which_field)], _TITLEADDON]
         return sentence[title] if as_sentence else title
 
     def get_misc_template(self, e):
         return join(sep=" ")[
             optional[sentence[self.format_names("author")]],
             sentence[
-                join(sep=" ")[self.format_title(e, "title", as_sentence=False), _TITLEADDON],
+                self.format_title(e, "title", as_sentence=False),
             ],
             optional[sentence[join(sep=" ")["No.", field("number")]]],
             optional[sentence[field("date")]],
@@ -77,7 +81,7 @@ class HouseStyle(UnsrtStyle):
     def get_article_template(self, e):
         return join(sep=" ")[
             sentence[self.format_names("author")],
-            sentence[join(sep=" ")[self.format_title(e, "title", as_sentence=False), _TITLEADDON]],
+            sentence[self.format_title(e, "title", as_sentence=False)],
             sentence[
                 tag("em")[field("journal")],
                 optional[join[field("volume"), optional["(", field("number"), ")"]]],
