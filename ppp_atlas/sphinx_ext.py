@@ -175,7 +175,8 @@ def _copy_assets(app, exception):
 # --- glue from other documents -------------------------------------------------------
 # Chapters paste values and charts from notebooks with `path::key`. myst-nb 1.4 supports
 # that for `{glue}`, but `{glue:text}` needs an explicit format after the key (it splits
-# on the last colon), `{glue:figure}` has no cross-document form at all, and charts pasted
+# on the last colon), `{glue:figure}` has no cross-document form at all, `{glue}` takes the
+# document only as an option, and charts pasted
 # across documents skip mime plugins. All three are completed here, keeping myst-nb's own
 # pending-reference machinery.
 
@@ -194,6 +195,14 @@ def _patch_glue():
         if sep and ":" not in rest:
             self.text += ":s"  # "s" formats any glued value as text
         return text_run(self)
+
+    any_run = glue_directives.PasteAnyDirective.run
+
+    def run_any(self):
+        doc, sep, key = self.arguments[0].partition("::")
+        if sep and "doc" not in self.options:
+            self.arguments[0], self.options["doc"] = key, doc
+        return any_run(self)
 
     figure_run = glue_directives.PasteFigureDirective.run
 
@@ -231,6 +240,7 @@ def _patch_glue():
     run_text.ppp_patched = True
     glue_roles.PasteTextRole.run = run_text
     glue_directives.PasteFigureDirective.run = run_figure
+    glue_directives.PasteAnyDirective.run = run_any
 
 
 def setup(app):

@@ -16,7 +16,7 @@ NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w-]|\.
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 NOT_FIGURES = re.compile(  # identifiers that look like numbers: dates, sections, footnotes, names
     rf"\b\d{{1,2}}\s+(?:{MONTHS})\b|(?:{MONTHS})\s+\d{{1,2}}\b|§+\s*[\d\s,ffand.–-]+|"
-    r"\b(?:[Ff]ootnotes?|[Aa]rt(?:icle)?s?\.?|No\.|Nos\.|Route|[Vv]ol(?:ume)?\.?|[Pp]p?\.|[Cc]hapter|[Ss]ection)\s*[\d\s,and–-]+|\d+\([A-Z0-9]+\)")
+    r"\b(?:[Ff]ootnotes?|[Aa]rt(?:icle)?s?\.?|No\.|Nos\.|Route|[Vv]ol(?:ume)?\.?|[Pp]p?\.|[Cc]hapter|[Ss]ection)\s*[\d\s,and–-]+|\d+\([A-Z0-9]+\)|\bof 100\b")
 YEARISH = re.compile(r"year|date|established|founded|era|status_year|adopted|period|start|end", re.I)
 
 

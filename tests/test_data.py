@@ -140,3 +140,10 @@ def test_bad_input_stops_the_build_before_anything_is_built(data_copy):
     _rewrite(data_copy / "data/attack-statistics.csv", lambda rows: _set(rows, 4, "killed", "abc"))
     with pytest.raises(data.DataError, match=r"row 4, field killed"):
         data.validate(data_copy / "data" / "datapackage.json", data_copy / "references.bib")
+
+
+def test_data_readme_is_current():
+    from ppp_atlas import datadocs
+
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    assert readme == datadocs.readme_markdown(), "data/README.md is stale: run `python -m ppp_atlas.datadocs`"
