@@ -16,6 +16,7 @@ site extension can place it next to the div without running any code.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import html
 import json
 import re
@@ -102,6 +103,34 @@ class Chart:
         }
         metadata = {"text/html": {"ppp_chart": {"id": self.chart_id, "figure": self.figure_json}}}
         return bundle, metadata
+
+
+_styler_serial = itertools.count(1)
+
+
+def stable_styler_ids() -> None:
+    """pandas' Styler names its CSS after a random uuid; name it after the data instead.
+
+    Notebook tables then render the same bytes on every run, so nbval compares real
+    outputs and two clean builds give identical pages. Called on import of ppp_atlas.
+    """
+    from pandas.io.formats.style import Styler
+
+    original = Styler.__init__
+    if getattr(original, "ppp_stable", False):
+        return
+
+    def __init__(self, data, *args, uuid=None, **kwargs):
+        if uuid is None:
+            frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+            digest = hashlib.sha256(frame.to_csv().encode()).hexdigest()[:6]
+            uuid = f"ppp{digest}{next(_styler_serial)}"
+        original(self, data, *args, uuid=uuid, **kwargs)
+
+    __init__.ppp_stable = True
+    Styler.__init__ = __init__
+    # the default repr shows a memory address, different on every run
+    Styler.__repr__ = lambda self: f"<Styler: {self.data.shape[0]} rows x {self.data.shape[1]} columns>"
 
 
 def chart(
