@@ -1,6 +1,6 @@
 # Two commands set up everything on a fresh clone:  make book   and   make test
 # Targets are .PHONY because book/, tests/ and notebooks/ are folders.
-.PHONY: book test serve bench validate assets setup lock clean linkcheck
+.PHONY: book test serve bench validate assets setup lock clean linkcheck notebooks
 
 PYTHON ?= python3
 VENV   := .venv
@@ -39,6 +39,9 @@ book: setup assets validate
 
 test: book
 	$(PY) -m pytest
+
+notebooks: setup
+	$(PY) -m ppp_atlas.notebooks
 
 serve:
 	@echo "Serving _build/html on http://127.0.0.1:$(PORT)/"
