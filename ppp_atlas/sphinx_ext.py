@@ -159,7 +159,7 @@ class DataTables(Directive):
 def _copy_assets(app, exception):
     if exception is not None or app.builder.format != "html":
         return
-    from . import datadocs
+    from . import datadocs, postprocess
 
     static = Path(app.outdir) / "_static"
     vendor = static / "vendor"
@@ -170,6 +170,8 @@ def _copy_assets(app, exception):
             raise FileNotFoundError(f"{source} is missing: run `make assets` (make book does it)")
         (vendor / name).write_bytes(source.read_bytes())
     datadocs.write_downloads(static / "data")
+    postprocess.write_root_redirect(Path(app.outdir), app.config.root_doc, app.config.html_title or app.config.project)
+    postprocess.finish_site(Path(app.outdir))
 
 
 # --- glue from other documents -------------------------------------------------------
@@ -256,7 +258,7 @@ def setup(app):
     app.connect("html-page-context", _cite_box)
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _theme_defaults)
-    app.connect("build-finished", _copy_assets)
+    app.connect("build-finished", _copy_assets, priority=400)  # before sphinx-external-toc writes a bare redirect
     app.connect("builder-inited", _add_static)
     citations.register_style()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -1,6 +1,8 @@
 """Unit tests of the ppp_atlas package: charts, labels, citation style, build bookkeeping."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 
@@ -8,7 +10,7 @@ import pandas as pd
 import plotly.express as px
 import pytest
 
-from ppp_atlas import bib, build, charts, citations
+from ppp_atlas import bib, build, charts, citations, postprocess
 
 FRAME = pd.DataFrame({"year": [2017, 2018], "killed": [147, 91]})
 
@@ -88,3 +90,52 @@ def test_notebook_inputs_follow_the_tables_a_notebook_loads(tmp_path, monkeypatc
     assert digests and all(len(d) == 64 for d in digests.values())
     assert build._LOAD.findall('x = load("attack-statistics")') == ["attack-statistics"]
     assert build._LOAD.findall('x = load(\\"countries\\")') == ["countries"]
+
+
+# --- post-processing of the built pages ---------------------------------------------------
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head>
+<meta charset="utf-8" />
+<script defer src="../_static/scripts/fontawesome.js?digest=abc"></script>
+<script>document.documentElement.dataset.mode = "auto";</script>
+<script type="application/json" class="ppp-chart-json">{"data": []}</script>
+</head><body>
+<a class="reference external" href="https://example.org/a">out</a>
+<a href="https://example.org/b" rel="license">licence</a>
+<a href="//example.org/c" rel="noopener">already</a>
+<a class="reference internal" href="../book/data.html#countries">in</a>
+<button onclick="window.print()">print</button>
+</body></html>
+"""
+
+
+def test_postprocess_drops_fontawesome_script_and_adds_noopener_to_external_links_only():
+    out = postprocess.process_page(PAGE)
+    assert "fontawesome.js" not in out
+    assert '<a class="reference external" href="https://example.org/a" rel="noopener">' in out
+    assert '<a href="https://example.org/b" rel="license noopener">' in out
+    assert '<a href="//example.org/c" rel="noopener">' in out
+    assert '<a class="reference internal" href="../book/data.html#countries">' in out
+
+
+def test_postprocess_csp_allows_exactly_the_inline_code_on_the_page():
+    def sha(text):
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+    out = postprocess.process_page(PAGE)
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', out).group(1)
+    assert out.index("Content-Security-Policy") < out.index("<script")
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    scripts = directives["script-src"].split()
+    assert scripts == ["'self'", sha('document.documentElement.dataset.mode = "auto";'),
+                       "'unsafe-hashes'", sha("window.print()")]  # the JSON data block is not code
+    assert directives["default-src"] == directives["connect-src"] == directives["font-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert "http" not in policy and "'unsafe-eval'" not in policy
+
+
+def test_postprocess_is_idempotent():
+    once = postprocess.process_page(PAGE)
+    assert postprocess.process_page(once) == once
+    assert once.count("Content-Security-Policy") == 1

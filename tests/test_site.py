@@ -54,11 +54,19 @@ def test_every_chart_div_has_its_figure_caption_table_and_csv(site):
     charts = 0
     for page in _html_pages(site):
         text = page.read_text(encoding="utf-8")
-        for chart_id in re.findall(r'<div class="ppp-plotly" id="(ppp-chart-[0-9a-f]{12})"', text):
+        figures = re.findall(r'<figure class="ppp-chart" data-ppp-chart="(ppp-chart-[0-9a-f]{12})">(.*?)</figure>', text, re.S)
+        assert len(figures) == text.count('class="ppp-plotly"'), page
+        for chart_id, body in figures:
             charts += 1
-            assert f'data-for="{chart_id}"' in text, (page, chart_id)
-        assert text.count('class="ppp-plotly"') == text.count('class="ppp-csv"') == text.count("<figcaption>") - text.count('<figcaption><p>') or True
-    assert charts >= 10, f"only {charts} charts on the site"
+            where = (page.name, chart_id)
+            assert f'<div class="ppp-plotly" id="{chart_id}" role="img" aria-label="' in body, where
+            assert re.search(r'<span class="ppp-chart-title">[^<]+</span>', body), where
+            assert re.search(r'<span class="ppp-chart-alt">[^<]{20,}</span>', body), where
+            assert re.search(r'<span class="ppp-chart-source">Source: [^<]+</span>', body), where
+            assert re.search(r'<details class="ppp-chart-data"><summary>Data behind this chart \(\d+ rows?\)</summary>', body), where
+            assert 'class="ppp-csv"' in body and 'href="data:text/csv' in body, where
+            assert text.count(f'data-for="{chart_id}"') == 1, where
+    assert charts >= 20, f"only {charts} charts on the site"
 
 
 def test_every_page_has_a_cite_box_with_its_own_url(site):
@@ -95,3 +103,44 @@ def test_launch_buttons_point_to_binder_jupyterlab(site):
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert "mybinder.org/v2/gh/" in text and "urlpath=lab" in text, page.name
+
+
+def test_every_page_declares_a_content_security_policy_first_in_head(site):
+    for page in _html_pages(site) + [site / "search.html", site / "genindex.html"]:
+        text = page.read_text(encoding="utf-8")
+        head = text[:text.index("</head>")]
+        policies = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', head)
+        assert len(policies) == 1, page
+        assert "default-src 'self'" in policies[0] and "object-src 'none'" in policies[0], page
+        first_script = head.find("<script")
+        assert first_script == -1 or head.index("Content-Security-Policy") < first_script, page
+
+
+def test_every_external_link_opens_with_noopener(site):
+    external = 0
+    for page in _html_pages(site):
+        for tag in re.findall(r"""<a\b(?:[^>"']|"[^"]*"|'[^']*')*>""", page.read_text(encoding="utf-8")):
+            if re.search(r'\shref="(?:https?:)?//', tag):
+                external += 1
+                assert re.search(r'\srel="[^"]*\bnoopener\b', tag), (page.name, tag[:120])
+    assert external > 100
+
+
+def test_font_awesome_is_cut_to_the_icons_the_site_shows(site):
+    assert not (site / "_static/scripts/fontawesome.js").exists()
+    for page in _html_pages(site):
+        assert "fontawesome.js" not in page.read_text(encoding="utf-8"), page
+    fonts = site / "_static/vendor/fontawesome/webfonts"
+    for font in fonts.glob("*.woff2"):
+        assert font.stat().st_size < 10_000, f"{font.name} was not subset ({font.stat().st_size} B)"
+    from fontTools.ttLib import TTFont
+
+    solid = TTFont(fonts / "fa-solid-900.woff2").getBestCmap()
+    assert {0xF0C9, 0xF002, 0xF019} <= set(solid)  # bars, magnifying-glass, download: used in the header
+    assert len(solid) < 60
+
+
+def test_site_root_forwards_to_the_first_page_as_a_complete_document(site):
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and '<html lang="en">' in text and "<title>" in text
+    assert 'url=book/index.html' in text and '<a href="book/index.html">' in text
