@@ -72,6 +72,18 @@ def invalidate_changed(current: dict[str, str]) -> list[str]:
     return changed
 
 
+def run_jupyter_book(output: Path, log: Path | None = None) -> int:
+    """Build the book strictly with ``output`` as Jupyter Book's ``--path-output``; return the
+    exit code. Its messages go to the terminal, or to the file ``log``."""
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(paths.ROOT), "--path-output", str(output),
+               "--warningiserror", "--nitpick", "--keep-going"]
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", SOURCE_DATE_EPOCH="1764000000")
+    if log is None:
+        return subprocess.call(command, cwd=paths.ROOT, env=env)
+    with log.open("w", encoding="utf-8") as sink:
+        return subprocess.call(command, cwd=paths.ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+
+
 def main(argv: list[str]) -> int:
     from . import data
 
@@ -88,11 +100,8 @@ def main(argv: list[str]) -> int:
     changed = invalidate_changed(current)
     if changed:
         print("inputs changed, re-executing: " + ", ".join(changed))
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(paths.ROOT), "--path-output", str(STAGING),
-               "--warningiserror", "--nitpick", "--keep-going"]
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", SOURCE_DATE_EPOCH="1764000000")
     started = time.time()
-    status = subprocess.call(command, cwd=paths.ROOT, env=env)
+    status = run_jupyter_book(STAGING)
     built = STAGING / "_build" / "html"
     if status != 0 or not (built / "index.html").exists():
         print(f"BUILD FAILED (exit {status}): _build/html still holds the last good site.", file=sys.stderr)

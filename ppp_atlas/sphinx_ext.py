@@ -260,8 +260,21 @@ def setup(app):
     app.connect("html-page-context", _theme_defaults)
     app.connect("build-finished", _copy_assets, priority=400)  # before sphinx-external-toc writes a bare redirect
     app.connect("builder-inited", _add_static)
+    app.connect("env-updated", _mystnb_css_before_writing)
     citations.register_style()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+
+
+def _mystnb_css_before_writing(app, env):
+    """myst-nb copies its CSS when the build finishes, after the pages are written, so a
+    clean build links it without Sphinx's ``?v=`` checksum and a rebuild with one. Copying
+    it before the pages are written makes clean and incremental builds byte-identical."""
+    from myst_nb.sphinx_ext import add_global_html_resources
+
+    if app.builder.format == "html":
+        (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
+        add_global_html_resources(app, None)
+    return []
 
 
 def _add_static(app):
