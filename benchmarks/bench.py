@@ -3,7 +3,8 @@
 * clean build: `python -m ppp_atlas.build --clean` (every notebook executed);
 * no-change rebuild: the same command again, nothing changed; ratio = rebuild / clean;
 * first view of each page: its HTML plus every same-origin asset Chromium loads for it
-  (scripts loaded later, such as plotly.js and the topojson, included), gzip bytes;
+  (the page is scrolled through, so plotly.js and the topojson that charts fetch when
+  they come near the screen are included), gzip bytes;
 * repeat view: what the page adds once the assets that other pages share are cached
   (its HTML plus the assets no other page loads), gzip bytes.
 Lighthouse scores are printed too when `npx lighthouse` is available (see issue 8).
@@ -42,9 +43,7 @@ def page_assets(chromium, base: str, page_path: str) -> list[str]:
     seen: list[str] = []
     page.on("request", lambda r: seen.append(urlparse(r.url).path) if urlparse(r.url).netloc == urlparse(base).netloc else None)
     page.goto(f"{base}/{page_path}", wait_until="load")
-    charts = page.locator("div.ppp-plotly").count()
-    if charts:
-        page.wait_for_function("n => document.querySelectorAll('div.ppp-plotly .main-svg').length >= n", arg=charts, timeout=20000)
+    browser.draw_all_charts(page)  # a reader who scrolls through loads plotly.js and the map too
     page.wait_for_timeout(300)
     page.close()
     return list(dict.fromkeys(seen))

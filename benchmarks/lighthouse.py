@@ -2,7 +2,8 @@
 
     python benchmarks/lighthouse.py [PAGE ...]      # paths relative to _build/html; default book/index.html
 
-Each page is served from _build/html on loopback (tests/browser.py) and audited twice with
+Each page is served from _build/html on loopback (tests/browser.py), gzip-compressed as static
+hosts such as GitHub Pages serve it, and audited twice with
 node_modules/.bin/lighthouse and Debian's Chromium (or $CHROME_PATH): mobile with simulated
 throttling (Lighthouse's default) and `--preset=desktop`. Prints scores and key metrics, a goal line
 per run, and for a score under 95 the top performance opportunities and the failing accessibility audits.
@@ -124,7 +125,7 @@ def main(pages: list[str]) -> int:
         print(f"lighthouse: not run: {reason}")
         return 0
     results = {}
-    with browser.serve() as base, tempfile.TemporaryDirectory(prefix="lighthouse-") as reports:
+    with browser.serve(compress=True) as base, tempfile.TemporaryDirectory(prefix="lighthouse-") as reports:
         for page in pages:
             for form, flags in FORM_FACTORS.items():
                 try:

@@ -83,9 +83,10 @@ class Chart:
         e = html.escape
         csv_uri = "data:text/csv;charset=utf-8," + quote(self.csv())
         rows = len(self.data)
+        height = self.figure_json.get("layout", {}).get("height") or 450  # plotly's default
         return (
             f'<figure class="ppp-chart" {MARKER}="{self.chart_id}">'
-            f'<div class="ppp-plotly" id="{self.chart_id}" role="img" aria-label="{e(self.title)}. {e(self.alt)}"></div>'
+            f'<div class="ppp-plotly" id="{self.chart_id}" style="height:{int(height)}px" role="img" aria-label="{e(self.title)}. {e(self.alt)}"></div>'
             f'<figcaption><span class="ppp-chart-title">{e(self.title)}.</span> '
             f'<span class="ppp-chart-alt">{e(self.alt)}</span> '
             f'<span class="ppp-chart-source">{e(self.source_line)}</span></figcaption>'

@@ -8,10 +8,17 @@ incremental build did not rewrite can be processed again safely.
   gzip, every icon as SVG in JavaScript) and the webfonts (270 KB gzip). The
   script is removed from every page and the webfonts are cut down to the
   glyphs the site's pages and scripts name (``fa-bars``, ``fa-github`` ...).
+* **Scripts.** The theme loads Sphinx's search tools and the whole search index
+  (50 KB gzip) on every page, for a search-as-you-type mode the book leaves off;
+  they stay only on ``search.html``. Sphinx's and the extensions' small scripts
+  in ``<head>`` are deferred so they no longer hold up the first paint
+  (``documentation_options.js`` stays: inline scripts use it at once).
 * **External links** get ``rel="noopener"``.
-* **CSP.** Each page declares, in a ``<meta>`` tag first in ``<head>``, a policy
-  that allows only the site's own files, plus the exact inline scripts and
-  ``onclick`` handlers the theme writes (by SHA-256 hash).
+* **CSP.** The theme's two ``onclick`` attributes (full screen, print) become
+  ``data-ppp-action`` attributes that ``_static/ppp-page.js`` handles. Each page
+  then declares, in a ``<meta>`` tag first in ``<head>``, a policy that allows
+  only the site's own files plus the exact inline scripts the page holds (by
+  SHA-256 hash): no inline event handler, no eval, no other host.
 """
 from __future__ import annotations
 
@@ -26,11 +33,15 @@ TAG_A = re.compile(r"""<a\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
 HREF = re.compile(r"""\shref=(["'])(.*?)\1""", re.S)
 REL = re.compile(r"""\srel=(["'])(.*?)\1""", re.S)
 INLINE_SCRIPT = re.compile(r"<script((?:\s[^>]*)?)>(.*?)</script>", re.S)
-HANDLER = re.compile(r"""\son[a-z]+=(["'])(.*?)\1""", re.S)
+HANDLER = re.compile(r"""\s(on[a-z]+=(["']).*?\2)""", re.S)
 CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 FA_NAME = re.compile(r"\bfa-[a-z0-9-]+")
 FA_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:(?:before|after),?)+)\{content:"\\([0-9a-f]{2,5})"\}')
 
+SEARCH_SCRIPTS = re.compile(r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>\n?')
+DEFERRABLE = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js", "sphinx-book-theme.js",
+              "togglebutton.js", "design-tabs.js", "searchtools.js", "language_data.js", "searchindex.js")
+BLOCKING_SCRIPT = re.compile(r'<script((?:\s(?!defer|async)[a-z-]+="[^"]*")*)\s+src="([^"]+)"></script>')
 POLICY = ("default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
           "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
           "base-uri 'self'; form-action 'self'")
@@ -50,9 +61,20 @@ def _is_executable(attrs: str) -> bool:
 def content_security_policy(page: str) -> str:
     """The policy for one page: the site's own files plus hashes of its inline code."""
     scripts = sorted({_sha256(body) for attrs, body in INLINE_SCRIPT.findall(page) if _is_executable(attrs)})
-    handlers = sorted({_sha256(html.unescape(code)) for _, code in HANDLER.findall(page)})
-    allowed = ["'self'"] + scripts + (["'unsafe-hashes'"] + handlers if handlers else [])
-    return POLICY.format(scripts=" ".join(allowed))
+    handlers = HANDLER.findall(page)
+    if handlers:
+        raise ValueError(f"inline event handler {handlers[0][0]}: replace it in postprocess.HANDLERS")
+    return POLICY.format(scripts=" ".join(["'self'"] + scripts))
+
+
+HANDLERS = {' onclick="toggleFullScreen()"': ' data-ppp-action="fullscreen"',
+            ' onclick="window.print()"': ' data-ppp-action="print"'}
+
+
+def replace_inline_handlers(page: str) -> str:
+    for handler, action in HANDLERS.items():
+        page = page.replace(handler, action)
+    return page
 
 
 def add_csp(page: str) -> str:
@@ -88,8 +110,25 @@ def drop_fontawesome_script(page: str) -> str:
     return FONTAWESOME_SCRIPT.sub("", page)
 
 
-def process_page(page: str) -> str:
-    return add_csp(add_noopener(drop_fontawesome_script(page)))
+def drop_search_scripts(page: str) -> str:
+    return SEARCH_SCRIPTS.sub("", page)
+
+
+def _defer(match: re.Match) -> str:
+    attrs, src = match.groups()
+    if src.split("?")[0].rsplit("/", 1)[-1] not in DEFERRABLE:
+        return match.group(0)
+    return f'<script{attrs} defer src="{src}"></script>'
+
+
+def defer_scripts(page: str) -> str:
+    return BLOCKING_SCRIPT.sub(_defer, page)
+
+
+def process_page(page: str, search_page: bool = False) -> str:
+    if not search_page:
+        page = drop_search_scripts(page)
+    return add_csp(replace_inline_handlers(add_noopener(defer_scripts(drop_fontawesome_script(page)))))
 
 
 def icon_codepoints(outdir: Path) -> set[int]:
@@ -158,7 +197,7 @@ def finish_site(outdir: Path) -> None:
         if "_static" in path.relative_to(outdir).parts:
             continue
         before = path.read_text(encoding="utf-8")
-        after = process_page(before)
+        after = process_page(before, search_page=path == outdir / "search.html")
         if after != before:
             path.write_text(after, encoding="utf-8")
     (outdir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)

@@ -281,4 +281,4 @@ def _add_static(app):
     app.config.html_static_path.append(str(STATIC))
     app.add_css_file("ppp.css")
     app.add_js_file("ppp-charts.js", loading_method="defer")
-    app.add_js_file("ppp-cite.js", loading_method="defer")
+    app.add_js_file("ppp-page.js", loading_method="defer")

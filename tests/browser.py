@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import threading
 from pathlib import Path
@@ -20,9 +21,28 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _GzipHandler(_QuietHandler):
+    """Compresses text files as static hosts such as GitHub Pages do (for Lighthouse)."""
+    TEXT = (".html", ".css", ".js", ".json", ".svg", ".txt", ".csv", ".bib")
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not (path.suffix in self.TEXT and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 @contextlib.contextmanager
-def serve(directory: Path = SITE):
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path = SITE, compress: bool = False):
+    handler = functools.partial(_GzipHandler if compress else _QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -51,3 +71,15 @@ def visit(page, url: str, settle_ms: int = 300) -> dict:
     page.wait_for_timeout(settle_ms)
     status = response.status if response else None
     return {"status": status, "errors": errors, "failed": failed, "foreign": foreign}
+
+
+def draw_all_charts(page, timeout_ms: int = 20000) -> int:
+    """Scroll to each chart in turn (charts are drawn only when about to be seen) and wait
+    until it is drawn; return how many charts the page has."""
+    charts = page.locator("div.ppp-plotly")
+    count = charts.count()
+    for index in range(count):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        chart.locator(".main-svg").first.wait_for(state="attached", timeout=timeout_ms)
+    return count

@@ -13,10 +13,7 @@ def test_page_is_offline_and_error_free(chromium, base_url, page_path):
     page = chromium.new_page()
     try:
         result = browser.visit(page, f"{base_url}/{page_path}", settle_ms=600)
-        expected = page.locator("div.ppp-plotly").count()
-        if expected:
-            page.wait_for_function(
-                "n => document.querySelectorAll('div.ppp-plotly .main-svg').length >= n", arg=expected, timeout=15000)
+        expected = browser.draw_all_charts(page)
         assert result["status"] == 200
         assert result["foreign"] == [], "requests to other hosts"
         assert result["failed"] == [], "failed requests"
@@ -33,7 +30,7 @@ def test_dark_mode_recolours_chart_text(chromium, base_url):
     page = chromium.new_page(color_scheme="dark")
     try:
         page.goto(f"{base_url}/{chart_pages[0]}")
-        page.wait_for_selector("div.ppp-plotly .main-svg", timeout=15000)
+        browser.draw_all_charts(page)
         colour = page.evaluate("document.querySelector('div.ppp-plotly').layout.font.color")
         assert colour == "#e6e6e6"
     finally:
@@ -47,5 +44,23 @@ def test_search_finds_a_term_from_one_chapter(chromium, base_url):
         page.wait_for_selector("#search-results ul.search li", timeout=15000)
         hits = page.locator("#search-results ul.search li a").all_inner_texts()
         assert any("Germany" in h for h in hits), hits
+    finally:
+        page.close()
+
+
+def test_plotly_is_fetched_only_when_a_chart_comes_near_the_screen(chromium, base_url):
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    scripts = []
+    page.on("request", lambda r: scripts.append(r.url) if "plotly-ppp" in r.url else None)
+    try:
+        page.goto(f"{base_url}/notebooks/attack-statistics.html", wait_until="load")
+        page.wait_for_timeout(500)
+        assert scripts == [] and page.evaluate("typeof window.Plotly") == "undefined"
+        first = page.locator("div.ppp-plotly").first
+        first.scroll_into_view_if_needed()
+        page.wait_for_selector("div.ppp-plotly .main-svg", timeout=15000)
+        assert len(scripts) == 1
+        box = first.bounding_box()
+        assert abs(box["height"] - int(first.get_attribute("style").split(":")[1].rstrip("px"))) <= 1  # no shift
     finally:
         page.close()

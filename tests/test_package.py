@@ -128,11 +128,16 @@ def test_postprocess_csp_allows_exactly_the_inline_code_on_the_page():
     assert out.index("Content-Security-Policy") < out.index("<script")
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
     scripts = directives["script-src"].split()
-    assert scripts == ["'self'", sha('document.documentElement.dataset.mode = "auto";'),
-                       "'unsafe-hashes'", sha("window.print()")]  # the JSON data block is not code
+    assert scripts == ["'self'", sha('document.documentElement.dataset.mode = "auto";')]  # JSON data is not code
+    assert "onclick" not in out and '<button data-ppp-action="print">' in out
     assert directives["default-src"] == directives["connect-src"] == directives["font-src"] == "'self'"
     assert directives["object-src"] == "'none'"
     assert "http" not in policy and "'unsafe-eval'" not in policy
+
+
+def test_postprocess_refuses_an_inline_handler_it_cannot_replace():
+    with pytest.raises(ValueError, match="onmouseover"):
+        postprocess.process_page(PAGE.replace("<button ", '<button onmouseover="x()" '))
 
 
 def test_postprocess_is_idempotent():

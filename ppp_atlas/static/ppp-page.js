@@ -1,0 +1,32 @@
+/* Page behaviour without inline code (the Content-Security-Policy allows none):
+   - copy buttons of the "Cite this page" box;
+   - the theme's full-screen and print buttons, whose onclick attributes the
+     build replaces with data-ppp-action (see ppp_atlas/postprocess.py). */
+(function () {
+  "use strict";
+  var actions = {
+    "fullscreen": function () { window.toggleFullScreen(); },
+    "print": function () { window.print(); }
+  };
+
+  function copy(button) {
+    var target = document.getElementById(button.dataset.copyTarget);
+    var text = target ? target.dataset.copy : "";
+    var done = function () { button.textContent = "Copied"; setTimeout(function () { button.textContent = button.dataset.label; }, 1500); };
+    button.dataset.label = button.dataset.label || button.textContent;
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () {});
+    } else {
+      var area = document.createElement("textarea");
+      area.value = text; document.body.appendChild(area); area.select();
+      try { document.execCommand("copy"); done(); } finally { area.remove(); }
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button.ppp-copy");
+    if (button) { copy(button); return; }
+    var action = event.target.closest("[data-ppp-action]");
+    if (action && actions[action.dataset.pppAction]) { actions[action.dataset.pppAction](); }
+  });
+})();
