@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 from . import paths
 
 BUILD = paths.ROOT / "_build"
@@ -72,6 +74,36 @@ def invalidate_changed(current: dict[str, str]) -> list[str]:
     return changed
 
 
+def toc_docnames() -> set[str]:
+    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    names = {toc["root"]}
+    for part in toc.get("parts", []):
+        names.update(chapter["file"] for chapter in part.get("chapters", []))
+    names.update(chapter["file"] for chapter in toc.get("chapters", []))
+    return {name.removesuffix(".md").removesuffix(".ipynb") for name in names}
+
+
+def prune_stale_outputs(html_dir: Path) -> list[str]:
+    """Delete what an incremental build left behind (Sphinx never deletes outputs), so a
+    rebuild equals a clean build: pages and page sources of documents no longer in
+    ``_toc.yml``, and the package's own static files that were renamed or removed."""
+    keep = toc_docnames() | {"genindex", "search", "index"}
+    stale = []
+    for page in html_dir.rglob("*.html"):
+        relative = page.relative_to(html_dir)
+        if relative.parts[0] not in ("_static", "_sources") and relative.with_suffix("").as_posix() not in keep:
+            stale.append(page)
+    for source in (html_dir / "_sources").rglob("*") if (html_dir / "_sources").exists() else []:
+        docname = source.relative_to(html_dir / "_sources").as_posix().split(".")[0]
+        if source.is_file() and docname not in keep:
+            stale.append(source)
+    own_static = paths.ROOT / "ppp_atlas" / "static"
+    stale += [f for f in (html_dir / "_static").glob("ppp*") if not (own_static / f.name).exists()]
+    for path in stale:
+        path.unlink()
+    return [str(p.relative_to(html_dir)) for p in stale]
+
+
 def run_jupyter_book(output: Path, log: Path | None = None) -> int:
     """Build the book strictly with ``output`` as Jupyter Book's ``--path-output``; return the
     exit code. Its messages go to the terminal, or to the file ``log``."""
@@ -107,6 +139,8 @@ def main(argv: list[str]) -> int:
         print(f"BUILD FAILED (exit {status}): _build/html still holds the last good site.", file=sys.stderr)
         return status or 1
     MANIFEST.write_text(json.dumps(current, indent=1))
+    for stale in prune_stale_outputs(built):
+        print(f"removed stale output {stale}")
     fresh = BUILD / "html.new"
     if fresh.exists():
         shutil.rmtree(fresh)

@@ -64,6 +64,7 @@ class Chart:
     def __init__(self, figure: go.Figure, name: str, data: pd.DataFrame, title: str, alt: str, sources: list[str]):
         self.figure, self.name, self.data, self.title, self.alt, self.sources = figure, name, data, title, alt, sources
         self.figure_json = json.loads(pio.to_json(figure, validate=False, engine="json"))
+        self.figure_json["data"] = [escape_trace_text(trace) for trace in self.figure_json.get("data", [])]
         self.figure_json["config"] = CONFIG
         digest = hashlib.sha256(json.dumps(self.figure_json, sort_keys=True).encode()).hexdigest()
         self.chart_id = f"ppp-chart-{digest[:12]}"
@@ -86,7 +87,7 @@ class Chart:
         height = self.figure_json.get("layout", {}).get("height") or 450  # plotly's default
         return (
             f'<figure class="ppp-chart" {MARKER}="{self.chart_id}">'
-            f'<div class="ppp-plotly" id="{self.chart_id}" style="height:{int(height)}px" role="img" aria-label="{e(self.title)}. {e(self.alt)}"></div>'
+            f'<div class="ppp-plotly" id="{self.chart_id}" style="height:{int(height)}px" role="group" aria-roledescription="interactive chart" aria-label="{e(self.title)}. {e(self.alt)}"></div>'
             f'<figcaption><span class="ppp-chart-title">{e(self.title)}.</span> '
             f'<span class="ppp-chart-alt">{e(self.alt)}</span> '
             f'<span class="ppp-chart-source">{e(self.source_line)}</span></figcaption>'
@@ -106,6 +107,26 @@ class Chart:
         return bundle, metadata
 
 
+# Trace fields that carry text from data/. plotly.js reads a few tags in them (<b>, <a href>
+# ...); escaped, data is shown as written. Line breaks (<br>) that notebooks insert to wrap
+# long hover text are kept. Templates and titles are the notebook's own text, not escaped.
+DATA_TEXT_FIELDS = ("x", "y", "z", "text", "hovertext", "customdata", "labels", "parents", "ids", "name",
+                    "locations", "legendgroup")
+
+
+def _escape_text(value):
+    if isinstance(value, str):
+        return html.escape(value, quote=False).replace("&lt;br&gt;", "<br>")
+    if isinstance(value, list):
+        return [_escape_text(item) for item in value]
+    return value
+
+
+def escape_trace_text(trace: dict) -> dict:
+    """The trace with every string from data HTML-escaped (``<br>`` kept)."""
+    return {key: _escape_text(value) if key in DATA_TEXT_FIELDS else value for key, value in trace.items()}
+
+
 _styler_serial = itertools.count(1)
 
 
@@ -113,7 +134,8 @@ def stable_styler_ids() -> None:
     """pandas' Styler names its CSS after a random uuid; name it after the data instead.
 
     Notebook tables then render the same bytes on every run, so nbval compares real
-    outputs and two clean builds give identical pages. Called on import of ppp_atlas.
+    outputs and two clean builds give identical pages. Also makes Styler escape the
+    data's markup. Called on import of ppp_atlas.
     """
     from pandas.io.formats.style import Styler
 
@@ -130,6 +152,8 @@ def stable_styler_ids() -> None:
 
     __init__.ppp_stable = True
     Styler.__init__ = __init__
+    # data shown in a notebook table is text: escape its markup (pandas does not by default)
+    pd.set_option("styler.format.escape", "html")
     # the default repr shows a memory address, different on every run
     Styler.__repr__ = lambda self: f"<Styler: {self.data.shape[0]} rows x {self.data.shape[1]} columns>"
 

@@ -13,6 +13,10 @@ incremental build did not rewrite can be processed again safely.
   they stay only on ``search.html``. Sphinx's and the extensions' small scripts
   in ``<head>`` are deferred so they no longer hold up the first paint
   (``documentation_options.js`` stays: inline scripts use it at once).
+* **Accessibility.** Two theme and docutils markups that axe-core reports as
+  serious are corrected: bibliography entries (``role="doc-biblioentry"``, not a
+  list item, inside ``role="list"``) become list items, and the search button's
+  ``aria-label`` ("Search") gives way to its visible text ("Search Ctrl+K").
 * **External links** get ``rel="noopener"``.
 * **CSP.** The theme's two ``onclick`` attributes (full screen, print) become
   ``data-ppp-action`` attributes that ``_static/ppp-page.js`` handles. Each page
@@ -69,6 +73,17 @@ def content_security_policy(page: str) -> str:
 
 HANDLERS = {' onclick="toggleFullScreen()"': ' data-ppp-action="fullscreen"',
             ' onclick="window.print()"': ' data-ppp-action="print"'}
+
+
+A11Y_FIXES = {' role="doc-biblioentry"': ' role="listitem"',
+              'class="btn search-button-field search-button__button pst-js-only" title="Search" aria-label="Search"':
+              'class="btn search-button-field search-button__button pst-js-only" title="Search"'}
+
+
+def fix_accessibility(page: str) -> str:
+    for markup, fixed in A11Y_FIXES.items():
+        page = page.replace(markup, fixed)
+    return page
 
 
 def replace_inline_handlers(page: str) -> str:
@@ -128,7 +143,10 @@ def defer_scripts(page: str) -> str:
 def process_page(page: str, search_page: bool = False) -> str:
     if not search_page:
         page = drop_search_scripts(page)
-    return add_csp(replace_inline_handlers(add_noopener(defer_scripts(drop_fontawesome_script(page)))))
+    page = drop_fontawesome_script(page)
+    page = fix_accessibility(defer_scripts(page))
+    page = replace_inline_handlers(add_noopener(page))
+    return add_csp(page)
 
 
 def icon_codepoints(outdir: Path) -> set[int]:

@@ -43,7 +43,8 @@ class PlotlyMimeRenderer:
 
 def chart_node(html_part: str, meta: dict) -> nodes.raw:
     """The chart's own HTML followed by its figure as inert JSON (not executed)."""
-    payload = json.dumps(meta["figure"], sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    # "<" written as \u003c: no "</script>" or "<!--" can end or confuse the block
+    payload = json.dumps(meta["figure"], sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
     script = f'<script type="application/json" class="ppp-chart-json" data-for="{meta["id"]}">{payload}</script>'
     return nodes.raw("", html_part + script, format="html", classes=["output", "text_html"])
 

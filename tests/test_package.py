@@ -144,3 +144,29 @@ def test_postprocess_is_idempotent():
     once = postprocess.process_page(PAGE)
     assert postprocess.process_page(once) == once
     assert once.count("Content-Security-Policy") == 1
+
+
+def test_chart_escapes_text_from_data_in_the_figure_but_keeps_line_breaks():
+    frame = pd.DataFrame({"label": ["A & B", "<b>x</b>"], "note": ["line one<br>line two", "<i>y</i>"], "value": [1, 2]})
+    made = charts.chart(px.bar(frame, x="label", y="value", hover_data=["note"]), name="escape-figure-test", data=frame,
+                        title="T", x_title="Label", y_title="Value", sources=["ISO3166"], alt="Escaped.", glue=False)
+    trace = made.figure_json["data"][0]
+    assert trace["x"] == ["A &amp; B", "&lt;b&gt;x&lt;/b&gt;"]
+    assert trace["customdata"] == [["line one<br>line two"], ["&lt;i&gt;y&lt;/i&gt;"]]
+    assert "<b>" in trace["hovertemplate"] or "%{" in trace["hovertemplate"]  # the notebook's template is kept
+
+
+def test_notebook_tables_escape_markup_in_data():
+    frame = pd.DataFrame({"note": ["<script>alert(1)</script>"]})
+    assert "<script>alert(1)" not in frame.style.to_html() and "&lt;script&gt;" in frame.style.to_html()
+
+
+def test_rebuild_prunes_outputs_of_removed_pages_and_renamed_static_files(tmp_path):
+    for name in ("book/index.html", "book/removed-chapter.html", "search.html", "_sources/book/index.md",
+                 "_sources/book/removed-chapter.md", "_static/ppp-charts.js", "_static/ppp-old-name.js",
+                 "_static/basic.css"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    removed = build.prune_stale_outputs(tmp_path)
+    assert sorted(removed) == ["_sources/book/removed-chapter.md", "_static/ppp-old-name.js", "book/removed-chapter.html"]
+    assert (tmp_path / "book/index.html").exists() and (tmp_path / "_static/basic.css").exists()

@@ -59,7 +59,7 @@ def test_every_chart_div_has_its_figure_caption_table_and_csv(site):
         for chart_id, body in figures:
             charts += 1
             where = (page.name, chart_id)
-            assert re.search(f'<div class="ppp-plotly" id="{chart_id}" style="height:\\d+px" role="img" aria-label="', body), where
+            assert re.search(f'<div class="ppp-plotly" id="{chart_id}" style="height:\\d+px" role="group" aria-roledescription="interactive chart" aria-label="', body), where
             assert re.search(r'<span class="ppp-chart-title">[^<]+</span>', body), where
             assert re.search(r'<span class="ppp-chart-alt">[^<]{20,}</span>', body), where
             assert re.search(r'<span class="ppp-chart-source">Source: [^<]+</span>', body), where
