@@ -35,7 +35,8 @@ def _notes_html(name: str) -> str:
     lines = notes.read_text(encoding="utf-8").splitlines()
     body = "\n".join(line for line in lines if not line.startswith("# "))
     rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(body)
-    return rendered.replace("<h2>", "<h4>").replace("</h2>", "</h4>").replace("<h3>", "<h4>").replace("</h3>", "</h4>")
+    # the notes sit under the table's <h2>: their headings become <h3> so no level is skipped
+    return rendered.replace("<h2>", "<h3>").replace("</h2>", "</h3>").replace("<h4>", "<h3>").replace("</h4>", "</h3>")
 
 
 def _coverage(frame) -> str:

@@ -144,3 +144,15 @@ def test_site_root_forwards_to_the_first_page_as_a_complete_document(site):
     text = (site / "index.html").read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and '<html lang="en">' in text and "<title>" in text
     assert 'url=book/index.html' in text and '<a href="book/index.html">' in text
+
+
+def test_every_article_has_one_h1_and_skips_no_heading_level(site):
+    for page in _html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        if "<article" not in text:
+            continue
+        article = text[text.index("<article"):text.index("</article>")]
+        levels = [int(level) for level in re.findall(r"<h([1-6])\b", article)]
+        assert levels.count(1) == 1 and levels[0] == 1, (page.name, levels[:5])
+        skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        assert skips == [], (page.name, skips)
