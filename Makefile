@@ -34,7 +34,7 @@ _build/vendor/world_110m.json: node_modules/.installed
 validate: setup
 	$(PY) -m ppp_atlas.validate
 
-book: setup assets validate
+book: setup assets  # ppp_atlas.build validates data/ first (skipped when unchanged since it last passed)
 	$(PY) -m ppp_atlas.build
 
 test: book
@@ -47,7 +47,7 @@ serve:
 	@echo "Serving _build/html on http://127.0.0.1:$(PORT)/"
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
-bench: setup assets validate
+bench: setup assets
 	$(PY) benchmarks/bench.py
 
 linkcheck: setup

@@ -30,6 +30,7 @@ BUILD = paths.ROOT / "_build"
 STAGING = BUILD / "staging"
 SITE = BUILD / "html"
 MANIFEST = STAGING / "ppp-inputs.json"
+VALID_DATA = STAGING / "ppp-valid-data.sha256"  # digest of the data package last found valid
 _LOAD = re.compile(r"""load\(\s*\\?["']([a-z0-9-]+)\\?["']""")
 
 
@@ -119,7 +120,9 @@ def run_jupyter_book(output: Path, log: Path | None = None) -> int:
 def main(argv: list[str]) -> int:
     from . import data
 
-    problems = data.check()
+    data_digest = _digest([*sorted(p for p in paths.DATA.rglob("*") if p.is_file()), paths.BIBFILE])
+    already_valid = VALID_DATA.exists() and VALID_DATA.read_text() == data_digest
+    problems = [] if already_valid else data.check()
     if problems:
         print(str(data.DataError(problems)), file=sys.stderr)
         print("BUILD STOPPED before building: _build/html still holds the last good site.", file=sys.stderr)
@@ -139,6 +142,7 @@ def main(argv: list[str]) -> int:
         print(f"BUILD FAILED (exit {status}): _build/html still holds the last good site.", file=sys.stderr)
         return status or 1
     MANIFEST.write_text(json.dumps(current, indent=1))
+    VALID_DATA.write_text(data_digest)
     for stale in prune_stale_outputs(built):
         print(f"removed stale output {stale}")
     fresh = BUILD / "html.new"

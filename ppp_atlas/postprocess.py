@@ -164,13 +164,25 @@ def icon_codepoints(outdir: Path) -> set[int]:
     return {codepoint[n] for n in names if n in codepoint}
 
 
+def _pristine_webfonts() -> Path:
+    import pydata_sphinx_theme
+
+    return (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+            / "static" / "vendor" / "fontawesome" / "webfonts")
+
+
+def webfonts_are_pristine(outdir: Path) -> bool:
+    """True when Sphinx has (re)copied the theme's full fonts since the last subsetting."""
+    target = outdir / "_static" / "vendor" / "fontawesome" / "webfonts"
+    return any((target / f.name).exists() and (target / f.name).read_bytes() == f.read_bytes()
+               for f in _pristine_webfonts().glob("*.woff2"))
+
+
 def subset_webfonts(outdir: Path, codepoints: set[int]) -> None:
     """Cut the theme's Font Awesome fonts (from the pristine copies) to ``codepoints``."""
-    import pydata_sphinx_theme
     from fontTools import subset
 
-    pristine = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
-                / "static" / "vendor" / "fontawesome" / "webfonts")
+    pristine = _pristine_webfonts()
     target = outdir / "_static" / "vendor" / "fontawesome" / "webfonts"
     for source in sorted(pristine.glob("*")):
         if source.suffix not in (".woff2", ".ttf") or not (target / source.name).exists():
@@ -211,13 +223,18 @@ def write_root_redirect(outdir: Path, root_doc: str, title: str) -> None:
 
 
 def finish_site(outdir: Path) -> None:
+    """Process the pages this build wrote (a page left from an earlier build already
+    carries its policy; a change to the package makes the build rewrite every page)."""
+    written = 0
     for path in sorted(outdir.rglob("*.html")):
         if "_static" in path.relative_to(outdir).parts:
             continue
         before = path.read_text(encoding="utf-8")
-        after = process_page(before, search_page=path == outdir / "search.html")
-        if after != before:
-            path.write_text(after, encoding="utf-8")
+        if CSP_META.search(before):
+            continue
+        path.write_text(process_page(before, search_page=path == outdir / "search.html"), encoding="utf-8")
+        written += path != outdir / "index.html"  # the root redirect is rewritten on every build
     (outdir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)
     (outdir / "_static" / "scripts" / "fontawesome.js.map").unlink(missing_ok=True)
-    subset_webfonts(outdir, icon_codepoints(outdir))
+    if written or webfonts_are_pristine(outdir):
+        subset_webfonts(outdir, icon_codepoints(outdir))

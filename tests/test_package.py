@@ -170,3 +170,15 @@ def test_rebuild_prunes_outputs_of_removed_pages_and_renamed_static_files(tmp_pa
     removed = build.prune_stale_outputs(tmp_path)
     assert sorted(removed) == ["_sources/book/removed-chapter.md", "_static/ppp-old-name.js", "book/removed-chapter.html"]
     assert (tmp_path / "book/index.html").exists() and (tmp_path / "_static/basic.css").exists()
+
+
+def test_plain_text_fast_path_gives_what_full_latex_decoding_gives():
+    from pybtex.richtext import Text
+
+    citations.register_style()
+    full = Text.from_latex.__func__.full
+    values = [v for entry in bib.entries().values() for v in entry.fields.values()]
+    values += ["Bundesministerium für Wirtschaft", "A -- B", "``q''", "x~y", "{Protected} text", "50\\%", ""]
+    assert len(values) > 1000
+    for value in values:
+        assert Text.from_latex(value) == full(Text, value), value
