@@ -1,7 +1,12 @@
-"""The comparative design matrix and the permitted-functions table: complete, coded, evidenced."""
+"""The comparative design matrix and the permitted-functions table: complete, coded, evidenced;
+and the scores built on it (weighted index, rank sensitivity)."""
 from __future__ import annotations
 
+import pandas as pd
+import pytest
+
 from ppp_atlas import data
+from ppp_atlas import matrix as scores
 
 JURISDICTIONS = {"GBR", "DEU", "USA", "AUS", "SGP", "RUS", "KAZ", "UZB"}
 
@@ -41,3 +46,36 @@ def test_model_instruments_are_tied_to_sources():
         table = data.load(name)
         assert len(table) >= 10, name
         assert table["source"].str.strip().astype(bool).all(), name
+
+
+# --- the weighted index and the sensitivity of ranks to the weights (ppp_atlas.matrix) ---
+
+CODES = pd.DataFrame({"a": [3, 0, 1], "b": [3, 0, 3], "c": [3, 0, 2]}, index=["TOP", "LOW", "MID"])
+
+
+def test_weighted_index_scales_full_marks_to_100_and_follows_the_weights():
+    equal = scores.weighted_index(CODES, {"a": 1, "b": 1, "c": 1})
+    assert equal.to_dict() == {"TOP": 100.0, "LOW": 0.0, "MID": pytest.approx(200 / 3)}
+    only_b = scores.weighted_index(CODES, {"b": 5})  # missing weights count as 0; only ratios matter
+    assert only_b["MID"] == 100.0
+
+
+@pytest.mark.parametrize("weights", [{"a": -1, "b": 1}, {"a": 0, "b": 0}, {}])
+def test_weighted_index_refuses_negative_or_all_zero_weights(weights):
+    with pytest.raises(ValueError, match="non-negative and not all zero"):
+        scores.weighted_index(CODES, weights)
+
+
+def test_random_weight_ranks_are_seeded_and_respect_dominance():
+    ranks = scores.random_weight_ranks(CODES, draws=500, seed=2026)
+    assert ranks.shape == (3, 500)
+    assert ranks.equals(scores.random_weight_ranks(CODES, draws=500, seed=2026))
+    assert (ranks.loc["TOP"] == 1).all() and (ranks.loc["LOW"] == 3).all()  # dominates / is dominated under any weights
+    summary = scores.rank_summary(ranks)
+    assert summary["iso3"].tolist() == ["TOP", "MID", "LOW"]
+    assert summary.set_index("iso3").loc["TOP", "share_first"] == 1.0
+
+
+def test_ties_share_the_better_rank():
+    ranks = scores.random_weight_ranks(pd.DataFrame({"a": [2, 2], "b": [1, 1]}, index=["X", "Y"]), draws=10, seed=1)
+    assert (ranks == 1).all().all()
