@@ -156,3 +156,16 @@ def test_every_article_has_one_h1_and_skips_no_heading_level(site):
         assert levels.count(1) == 1 and levels[0] == 1, (page.name, levels[:5])
         skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
         assert skips == [], (page.name, skips)
+
+
+def test_every_image_has_alt_text_and_every_chart_states_its_finding(site):
+    charts = 0
+    for page in _html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        for tag in re.findall(r"<img\b[^>]*>", text):
+            assert re.search(r'\salt="[^"]+"', tag), (page.name, tag)
+        for label in re.findall(r'<div class="ppp-plotly"[^>]*aria-label="([^"]*)"', text):
+            charts += 1
+            title, _, finding = label.partition(". ")
+            assert title and len(finding) >= 30, (page.name, label)
+    assert charts >= 20
