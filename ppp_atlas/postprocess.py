@@ -207,6 +207,7 @@ REDIRECT = """<!DOCTYPE html>
 <title>{title}</title>
 <meta http-equiv="refresh" content="0; url={target}">
 <link rel="canonical" href="{target}">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <p><a href="{target}">{title}</a></p>

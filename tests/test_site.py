@@ -144,6 +144,7 @@ def test_site_root_forwards_to_the_first_page_as_a_complete_document(site):
     text = (site / "index.html").read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and '<html lang="en">' in text and "<title>" in text
     assert 'url=book/index.html' in text and '<a href="book/index.html">' in text
+    assert '<link rel="icon" href="data:,">' in text  # no favicon request that the redirect would cut off
 
 
 def test_every_article_has_one_h1_and_skips_no_heading_level(site):
