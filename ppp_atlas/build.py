@@ -8,7 +8,11 @@
    touched, so it re-executes, and the chapters that paste from it are re-read.
 3. Runs ``jupyter-book build`` strictly (``-W -n --keep-going``; notebooks executed,
    any error fails the build).
-4. Only on success replaces ``_build/html``: a failed build leaves the last good site.
+4. Builds the Uzbek and Russian editions from the gettext catalogs in ``locales/``, each
+   with its own generated configuration and the English build's jupyter-cache (notebooks
+   execute once for all three), the two side by side on the two cores.
+5. Only when all three editions built, replaces ``_build/html`` (English at the root,
+   ``uz/`` and ``ru/`` beside it): a failed build leaves the last good site.
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
+from . import editions, paths
 
 BUILD = paths.ROOT / "_build"
 STAGING = BUILD / "staging"
@@ -105,16 +109,80 @@ def prune_stale_outputs(html_dir: Path) -> list[str]:
     return [str(p.relative_to(html_dir)) for p in stale]
 
 
-def run_jupyter_book(output: Path, log: Path | None = None) -> int:
-    """Build the book strictly with ``output`` as Jupyter Book's ``--path-output``; return the
-    exit code. Its messages go to the terminal, or to the file ``log``."""
+def _command(output: Path, config: Path | None = None, builder: str | None = None) -> list[str]:
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(paths.ROOT), "--path-output", str(output),
                "--warningiserror", "--nitpick", "--keep-going"]
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", SOURCE_DATE_EPOCH="1764000000")
+    if config is not None:
+        command += ["--config", str(config)]
+    if builder is not None:
+        command += ["--builder", "custom", "--custom-builder", builder]
+    return command
+
+
+_ENV = dict(PYDEVD_DISABLE_FILE_VALIDATION="1", SOURCE_DATE_EPOCH="1764000000")
+
+
+def run_jupyter_book(output: Path, log: Path | None = None, config: Path | None = None,
+                     builder: str | None = None) -> int:
+    """Build the book strictly with ``output`` as Jupyter Book's ``--path-output``; return the
+    exit code. Its messages go to the terminal, or to the file ``log``."""
+    command = _command(output, config, builder)
+    env = dict(os.environ, **_ENV)
     if log is None:
         return subprocess.call(command, cwd=paths.ROOT, env=env)
     with log.open("w", encoding="utf-8") as sink:
         return subprocess.call(command, cwd=paths.ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+
+
+def cache_dir(staging: Path = STAGING) -> Path:
+    """The one jupyter-cache that all editions share (the English build's)."""
+    return staging / "_build" / ".jupyter_cache"
+
+
+def build_translations(staging: Path, languages=editions.TRANSLATIONS) -> dict[str, int]:
+    """Build the translated editions side by side (each its own process, output and
+    doctrees; all reading the English build's jupyter-cache). Each edition's messages go
+    to ``<staging>/<lang>.log``, printed only when it fails. Returns the exit codes."""
+    running = {}
+    for lang in languages:
+        config = editions.edition_config(lang, staging, cache_dir(staging))
+        log = (staging / f"{lang}.log").open("w", encoding="utf-8")
+        process = subprocess.Popen(_command(staging / lang, config), cwd=paths.ROOT, env=dict(os.environ, **_ENV),
+                                   stdout=log, stderr=subprocess.STDOUT)
+        running[lang] = (process, log)
+    codes = {}
+    for lang, (process, log) in running.items():
+        codes[lang] = process.wait()
+        log.close()
+        if codes[lang] != 0:
+            sys.stderr.write((staging / f"{lang}.log").read_text(encoding="utf-8")[-20000:])
+    return codes
+
+
+def extract_messages() -> int:
+    """``make translations``: extract every message of the English source (with the
+    execution cache present, so glued values and glue-figure captions are extracted) and
+    update the Uzbek and Russian catalogs; changed messages become fuzzy there."""
+    from . import interface
+
+    if not (cache_dir() / "global.db").exists():
+        print("no execution cache yet: run `make book` first", file=sys.stderr)
+        return 1
+    config = editions.edition_config("en", STAGING, cache_dir())
+    gettext_out = STAGING / "gettext"
+    status = run_jupyter_book(gettext_out, log=STAGING / "gettext.log", config=config, builder="gettext")
+    if status != 0:
+        sys.stderr.write((STAGING / "gettext.log").read_text(encoding="utf-8")[-20000:])
+        return status
+    pot_dir = gettext_out / "_build" / "gettext"
+    interface.write_templates(pot_dir)
+    from sphinx_intl import basic
+
+    basic.update(str(editions.LOCALES), str(pot_dir), list(editions.TRANSLATIONS), line_width=-1,
+                 ignore_obsolete=True)
+    for lang in editions.TRANSLATIONS:
+        interface.normalise_catalogs(lang)
+    return 0
 
 
 def main(argv: list[str]) -> int:
@@ -136,26 +204,41 @@ def main(argv: list[str]) -> int:
     if changed:
         print("inputs changed, re-executing: " + ", ".join(changed))
     started = time.time()
+    languages = editions.LANGUAGES if "--english-only" not in argv else (editions.SOURCE_LANGUAGE,)
     status = run_jupyter_book(STAGING)
     built = STAGING / "_build" / "html"
     if status != 0 or not (built / "index.html").exists():
         print(f"BUILD FAILED (exit {status}): _build/html still holds the last good site.", file=sys.stderr)
         return status or 1
     MANIFEST.write_text(json.dumps(current, indent=1))
+    english = time.time() - started
+    translated = [lang for lang in languages if lang != editions.SOURCE_LANGUAGE]
+    codes = build_translations(STAGING, translated)
+    failed = [lang for lang, code in codes.items() if code != 0
+              or not (STAGING / lang / "_build" / "html" / "index.html").exists()]
+    if failed:
+        print(f"BUILD FAILED ({', '.join(failed)} edition): _build/html still holds the last good site.",
+              file=sys.stderr)
+        return 1
     VALID_DATA.write_text(data_digest)
-    for stale in prune_stale_outputs(built):
-        print(f"removed stale output {stale}")
+    outputs = {lang: STAGING / lang / "_build" / "html" for lang in translated}
+    for directory in [built, *outputs.values()]:
+        for stale in prune_stale_outputs(directory):
+            print(f"removed stale output {stale}")
     fresh = BUILD / "html.new"
     if fresh.exists():
         shutil.rmtree(fresh)
     shutil.copytree(built, fresh)
+    for lang, directory in outputs.items():
+        shutil.copytree(directory, fresh / lang)
     old = BUILD / "html.old"
     if SITE.exists():
         SITE.rename(old)
     fresh.rename(SITE)
     if old.exists():
         shutil.rmtree(old)
-    print(f"site built in {time.time() - started:.1f} s: {SITE.relative_to(paths.ROOT)}/index.html")
+    print(f"site built in {time.time() - started:.1f} s (English {english:.1f} s, then "
+          f"{', '.join(translated) or 'no other edition'}): {SITE.relative_to(paths.ROOT)}/index.html")
     return 0
 
 

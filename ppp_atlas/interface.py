@@ -1,0 +1,169 @@
+"""The words around the text: the interface of every edition.
+
+Sphinx, pydata-sphinx-theme and sphinx-book-theme ship no Uzbek, and their Russian has
+gaps. The book keeps its own catalogs for the words its pages show:
+
+* ``sphinx`` — Sphinx's and pydata-sphinx-theme's messages that appear on the book's pages
+  (Sphinx reads ``locales/<lang>/LC_MESSAGES/sphinx.po`` before its own catalogs); the
+  messages the search page shows through JavaScript also go into a generated ``sphinx.js``;
+* ``booktheme`` — sphinx-book-theme's messages, loaded after the theme's own catalog, so
+  they fill its gaps;
+* ``ppp`` — the book's own fixed words (title, author, footer, language switch, chart box,
+  "Cite this page", Data page, reference lists);
+* the theme templates' few hard-coded English attributes (``title="Toggle primary
+  sidebar"``...), translated in the built pages by :func:`chrome_replacements`.
+
+``write_templates`` writes the ``.pot`` files that ``make translations`` merges into the
+catalogs.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import editions, paths
+
+#: Sphinx's and pydata-sphinx-theme's messages shown on the book's pages.
+SPHINX = [
+    "Skip to main content", "Back to top", "Search", "Error",
+    "Please activate JavaScript to enable the search functionality.", "Breadcrumb", "Home",
+    "© Copyright %(copyright)s.", "Last updated on %(last_updated)s.", "On this page", "previous page",
+    "previous", "next page", "next", "Section Navigation", "Color mode", "Light", "Dark", "System Settings",
+    "Version warning", "Announcement", "Site navigation", "Click to expand", "Click to collapse", "Indices",
+    "General Index", "Show Source", "%b %d, %Y", "Index", "Search Results", "Searching", "Preparing search...",
+    "Search finished, found ${resultCount} page(s) matching the search query.",
+    "Your search did not match any documents. Please make sure that all words are spelled correctly and "
+    "that you've selected enough categories.",
+    ", in ", "Hide Search Matches", "Link to this heading", "Link to this definition", "Link to this term",
+    "Link to this table", "Link to this code", "Link to this image", "Symbols", "Full index on one page",
+    "Index pages by letter", "can be huge", "Contents", "Table of Contents", "Go", "Search Page",
+]
+#: The messages among them that Sphinx's search scripts ask for (``translations.js``).
+SPHINX_JS = [
+    "Search Results", "Searching", "Preparing search...",
+    "Search finished, found ${resultCount} page(s) matching the search query.",
+    "Your search did not match any documents. Please make sure that all words are spelled correctly and "
+    "that you've selected enough categories.",
+    ", in ", "Hide Search Matches",
+]
+#: sphinx-book-theme's messages (its own list of translatable strings).
+BOOKTHEME = [
+    "By", "By the", "Contents", "Copyright", "Download notebook file", "Download source file",
+    "Download this page", "Edit this page", "Fullscreen mode", "Last updated on", "Launch",
+    "Launch on", "Launch interactive content", "Open an issue", "Print to PDF", "Source repository",
+    "Sphinx Book Theme", "Theme by the", "Toggle navigation", "next page", "open issue", "previous page",
+    "repository", "suggest edit",
+]
+#: Attribute values the theme's templates write in English without a catalog.
+CHROME = ["Toggle primary sidebar", "Toggle secondary sidebar", "Main", "Page", "Binder logo",
+          "Search this book..."]
+
+#: The book's own interface words that are not in a module's ``WORDS``.
+EDITION_WORDS = [
+    "PPP in Public Safety: a comparative atlas",
+    "PPP Public Safety Atlas contributors",
+    "Text and charts <a href=\"https://creativecommons.org/licenses/by/4.0/\" rel=\"license noopener\">CC BY 4.0</a>; "
+    "code MIT; data under each source’s terms.",
+    "Language", "This page in other languages", "Read this page in {language}",
+]
+
+
+def ppp_messages() -> list[str]:
+    """Every fixed word of the book's own interface, from the modules that show them."""
+    from importlib import import_module
+
+    messages = list(EDITION_WORDS)
+    for name in ("charts", "citations", "datadocs", "weights", "pdf"):
+        try:
+            module = import_module(f"ppp_atlas.{name}")
+        except ImportError:
+            continue
+        words = getattr(module, "WORDS", {})
+        messages += list(words.values()) if isinstance(words, dict) else list(words)
+    return list(dict.fromkeys(messages))
+
+
+def _pot(messages) -> str:
+    from io import BytesIO
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(project="PPP in Public Safety", fuzzy=False)
+    for message in messages:
+        catalog.add(message)
+    buffer = BytesIO()
+    write_po(buffer, catalog, width=0, omit_header=False, sort_output=False, no_location=True)
+    text = buffer.getvalue().decode("utf-8")
+    # no creation date: the template changes only when its messages do
+    return "\n".join(line for line in text.splitlines() if not line.startswith('"POT-Creation-Date')) + "\n"
+
+
+def write_templates(pot_dir: Path) -> None:
+    """``sphinx.pot``, ``booktheme.pot``, ``ppp.pot`` (and ``charts.pot`` where the build wrote
+    the charts' strings) beside the pages' templates."""
+    (pot_dir / "sphinx.pot").write_text(_pot(SPHINX + CHROME), encoding="utf-8")
+    (pot_dir / "booktheme.pot").write_text(_pot(BOOKTHEME), encoding="utf-8")
+    (pot_dir / "ppp.pot").write_text(_pot(ppp_messages()), encoding="utf-8")
+    strings = paths.ROOT / "_build" / "staging" / "ppp-chart-strings.json"
+    if strings.exists():
+        (pot_dir / "charts.pot").write_text(_pot(json.loads(strings.read_text(encoding="utf-8"))), encoding="utf-8")
+
+
+def normalise_catalogs(lang: str) -> None:
+    """Uzbek catalogs write oʻ/gʻ with U+02BB and the tutuq belgisi with U+02BC, whatever
+    apostrophe a translator typed."""
+    if lang != "uz":
+        return
+    for path in editions.catalog_files(lang):
+        text = path.read_text(encoding="utf-8")
+        fixed = "\n".join(_fix_msgstr(line) for line in text.split("\n"))
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+
+
+def _fix_msgstr(line: str) -> str:
+    from .editions import uzbek_apostrophes
+
+    if line.startswith('msgstr "') or (line.startswith('"') and not line.startswith('"Content-')):
+        return uzbek_apostrophes(line)
+    return line
+
+
+def compile_interface(lang: str) -> Path:
+    """Compile ``booktheme.po`` to ``.mo`` and write ``sphinx.js`` for the search page, into
+    ``_build/locales`` (not the repository). Returns that directory."""
+    from babel.messages.mofile import write_mo
+
+    out = editions.generated_locales()
+    messages_dir = out / lang / "LC_MESSAGES"
+    messages_dir.mkdir(parents=True, exist_ok=True)
+    source = editions.LOCALES / lang / "LC_MESSAGES" / "booktheme.po"
+    if source.exists():
+        target = messages_dir / "booktheme.mo"
+        buffer = _mo_bytes(editions.read_catalog(source), write_mo)
+        if not target.exists() or target.read_bytes() != buffer:
+            target.write_bytes(buffer)
+    words = editions.catalog(lang, "sphinx")
+    if lang == "uz":  # Sphinx ships a Russian sphinx.js, but no Uzbek one
+        payload = {"messages": {m: words[m] for m in SPHINX_JS if m in words}, "plural_expr": "(n != 1)",
+                   "locale": lang}
+        text = "Documentation.addTranslations(" + json.dumps(payload, ensure_ascii=False, sort_keys=True) + ");\n"
+        target = messages_dir / "sphinx.js"
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+    return out
+
+
+def _mo_bytes(catalog, write_mo) -> bytes:
+    from io import BytesIO
+
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def chrome_replacements(lang: str) -> dict[str, str]:
+    """``{english attribute text: translation}`` for the theme's hard-coded attributes."""
+    words = editions.catalog(lang, "sphinx")
+    return {english: words[english] for english in CHROME if english in words}

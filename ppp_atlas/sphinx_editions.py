@@ -1,0 +1,179 @@
+"""The editions in the Sphinx build (set up by :mod:`ppp_atlas.sphinx_ext`).
+
+* the interface catalogs of :mod:`ppp_atlas.interface` (themes, search page);
+* a language switch in every page's header, ``<link rel="alternate" hreflang>`` for each
+  edition and ``x-default``, and a canonical URL per edition;
+* Uzbek search that folds every apostrophe (``o'zbek``, ``o‘zbek`` and ``oʻzbek`` find the
+  same pages); Russian search uses Sphinx's Russian stemmer;
+* glued numbers written in each edition's own way (``62,5``; ``1 234`` where the English
+  writes ``1,234``), with Babel (CLDR).
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from sphinx.search import SearchLanguage
+
+from . import editions
+
+TEMPLATES = Path(__file__).parent / "templates"
+_STATE = {"language": editions.SOURCE_LANGUAGE}
+
+_APOSTROPHE_CLASS = "'‘’ʻʼ`´"
+_FOLD = re.compile(f"(?<=\\w)[{_APOSTROPHE_CLASS}](?=\\w)")
+
+
+def fold_apostrophes(text: str) -> str:
+    """``oʻzbek``, ``o'zbek`` and ``o‘zbek`` all become ``ozbek`` (for the search index)."""
+    return _FOLD.sub("", text)
+
+
+class SearchUzbek(SearchLanguage):
+    """Uzbek (Latin) search: no stemmer exists, but every apostrophe form is folded, in the
+    index and in the reader's query alike."""
+
+    lang = "uz"
+    language_name = "Uzbek"
+    js_splitter_code = r"""
+function splitQuery(query) {
+  return query
+    .replace(/(?<=[\p{Letter}\p{Number}])['‘’ʻʼ`´](?=[\p{Letter}\p{Number}])/gu, "")
+    .split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu)
+    .filter(term => term);
+}
+"""
+    js_stemmer_code = r"""
+var Stemmer = function() {
+  this.stemWord = function(w) { return w.replace(/['‘’ʻʼ`´]/g, "").toLowerCase(); };
+};
+"""
+
+    def split(self, input: str) -> list[str]:
+        return self._word_re.findall(fold_apostrophes(input))
+
+    def stem(self, word: str) -> str:
+        return fold_apostrophes(word).replace("ʻ", "").replace("ʼ", "").lower()
+
+
+# --- numbers ----------------------------------------------------------------------
+
+_SPEC = re.compile(r"^(?P<group>,)?(?:\.(?P<precision>\d+))?(?P<type>[dfFgGn%s]?)$")
+
+
+def localise_number(value, fmt_spec: str, lang: str) -> str | None:
+    """``value`` as the edition writes it, or None when it is not a number to localise.
+    Grouping follows the English spec: ``:,d`` groups thousands, ``:d`` does not (years)."""
+    from babel.numbers import format_decimal, format_percent
+
+    if lang == editions.SOURCE_LANGUAGE or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    match = _SPEC.match(fmt_spec or "")
+    if not match:
+        return None
+    group = bool(match.group("group"))
+    kind = match.group("type")
+    if kind == "s":
+        group, kind = False, ""
+    if kind == "%":
+        digits = int(match.group("precision") or 0)
+        return format_percent(value, format="#,##0" + ("." + "0" * digits if digits else "") + "%", locale=lang)
+    if isinstance(value, float) and match.group("precision") is None and kind in ("", "g", "n"):
+        text = format(value, "g")
+        digits = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+    else:
+        digits = int(match.group("precision") or (6 if kind in ("f", "F") else 0))
+    pattern = ("#,##0" if group else "0") + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=lang)
+
+
+def _patch_glue_numbers():
+    from myst_nb.core import variables
+    from myst_nb.ext.glue import crossref, roles
+
+    original = variables.format_plain_text
+    if getattr(original, "ppp_localised", False):
+        return
+
+    def format_plain_text(text: str, fmt_spec: str) -> str:
+        english = original(text, fmt_spec)
+        lang = _STATE["language"]
+        if lang == editions.SOURCE_LANGUAGE:
+            return english
+        from ast import literal_eval
+
+        try:
+            value = literal_eval(text)
+        except (SyntaxError, ValueError):
+            return english
+        if fmt_spec and fmt_spec[-1] in "dbcoxX" and isinstance(value, float):
+            value = int(value)
+        return localise_number(value, fmt_spec, lang) or english
+
+    format_plain_text.ppp_localised = True
+    crossref.format_plain_text = format_plain_text
+    roles.format_plain_text = format_plain_text
+
+
+# --- interface and links between editions -----------------------------------------
+
+def _config_inited(app, config):
+    lang = config.language or editions.SOURCE_LANGUAGE
+    _STATE["language"] = lang
+    config.templates_path.append(str(TEMPLATES))
+    options = config.html_theme_options
+    options["article_header_end"] = ["ppp-languages.html", "article-header-buttons.html"]
+    if lang != editions.SOURCE_LANGUAGE:
+        from . import interface
+
+        compiled = interface.compile_interface(lang)
+        app.add_message_catalog("booktheme", str(compiled))
+        chrome = editions.catalog(lang, "sphinx")
+        options["search_bar_text"] = chrome.get("Search this book...", "Search this book...")
+        options["toc_title"] = chrome.get("Contents", "Contents")
+
+
+def page_url(lang: str, pagename: str) -> str:
+    """A page's path from the site root in one edition."""
+    return f"{editions.site_prefix(lang)}{pagename}.html"
+
+
+def relative_url(from_lang: str, pagename: str, to_lang: str, to_page: str | None = None) -> str:
+    depth = page_url(from_lang, pagename).count("/")
+    return "../" * depth + page_url(to_lang, to_page or pagename)
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    from .sphinx_ext import _site_url
+
+    lang = _STATE["language"]
+    words = editions.translator(lang, "ppp")
+    site = _site_url(app)
+    links = [f'<link rel="canonical" href="{html.escape(site + page_url(lang, pagename))}" />']
+    for other in editions.LANGUAGES:
+        links.append(f'<link rel="alternate" hreflang="{editions.BCP47[other]}" '
+                     f'href="{html.escape(site + page_url(other, pagename))}" />')
+    links.append(f'<link rel="alternate" hreflang="x-default" '
+                 f'href="{html.escape(site + page_url(editions.SOURCE_LANGUAGE, pagename))}" />')
+    context["metatags"] = context.get("metatags", "") + "\n".join(links) + "\n"
+    items = []
+    for other in editions.LANGUAGES:
+        name = editions.ENDONYMS[other]
+        tag = editions.BCP47[other]
+        if other == lang:
+            items.append(f'<li><span class="ppp-language-current" aria-current="page" lang="{tag}">{name}</span></li>')
+        else:
+            label = words("Read this page in {language}").replace("{language}", name)
+            items.append(f'<li><a href="{html.escape(relative_url(lang, pagename, other))}" hreflang="{tag}" '
+                         f'lang="{tag}" rel="alternate" title="{html.escape(label)}">{name}</a></li>')
+    context["ppp_languages_html"] = (
+        f'<nav class="ppp-languages" aria-label="{html.escape(words("This page in other languages"))}">'
+        f'<ul>{"".join(items)}</ul></nav>')
+
+
+def setup(app):
+    _patch_glue_numbers()
+    app.add_search_language(SearchUzbek)
+    app.connect("config-inited", _config_inited)
+    app.connect("html-page-context", _page_context)
