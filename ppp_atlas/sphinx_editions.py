@@ -172,8 +172,38 @@ def _page_context(app, pagename, templatename, context, doctree):
         f'<ul>{"".join(items)}</ul></nav>')
 
 
+def translate_chrome(outdir: Path, lang: str) -> int:
+    """Translate the theme templates' hard-coded English attribute values (exact
+    ``attribute="value"`` pairs, so text in the page that merely quotes them is untouched).
+    Returns the number of pages changed."""
+    from . import interface
+
+    words = interface.chrome_replacements(lang)
+    if not words:
+        return 0
+    pairs = [(f'{attribute}="{html.escape(english)}"', f'{attribute}="{html.escape(translated)}"')
+             for english, translated in words.items() for attribute in ("title", "aria-label", "alt", "placeholder")]
+    changed = 0
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = text
+        for old, replacement in pairs:
+            new = new.replace(old, replacement)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+            changed += 1
+    return changed
+
+
+def _build_finished(app, exception):
+    lang = _STATE["language"]
+    if exception is None and app.builder.format == "html" and lang != editions.SOURCE_LANGUAGE:
+        translate_chrome(Path(app.outdir), lang)
+
+
 def setup(app):
     _patch_glue_numbers()
+    app.connect("build-finished", _build_finished, priority=300)
     app.add_search_language(SearchUzbek)
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)

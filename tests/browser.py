@@ -11,9 +11,13 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic", "--disable-dev-shm-usage"]
+from ppp_atlas import chromium as _chromium  # noqa: E402
+
+try:  # PPP_CHROMIUM or a known path; see ppp_atlas/chromium.py
+    CHROMIUM = _chromium.executable()
+except FileNotFoundError:
+    CHROMIUM = _chromium.KNOWN[0]
+CHROMIUM_ARGS = _chromium.ARGS
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -31,10 +31,14 @@ def base_url(site):
 def chromium():
     from playwright.sync_api import sync_playwright
 
-    if not Path(browser.CHROMIUM).exists():
-        pytest.fail(f"{browser.CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+    from ppp_atlas import chromium as chosen
+
+    try:
+        chosen.executable()
+    except FileNotFoundError as exc:
+        pytest.fail(f"{exc} (.ci/run installs Debian's chromium)")
     with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
+        instance = chosen.launch(p)
         yield instance
         instance.close()
 

@@ -1,0 +1,52 @@
+"""Which Chromium the book's tools drive (browser tests, chart images, PDFs).
+
+Set ``PPP_CHROMIUM`` to a browser executable to choose one; set it to ``playwright`` to use
+the browser that ``playwright install chromium`` downloaded (GitHub's Ubuntu runners, where
+the ``chromium`` package is only a snap stub). Otherwise the first of the known paths that
+exists is used: Debian's ``/usr/bin/chromium`` (``.ci/run`` installs it) and a few others.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+KNOWN = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable")
+#: Flags for a headless Chromium on a machine with no network but loopback.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync", "--disable-quic", "--disable-dev-shm-usage"]
+
+
+def executable() -> str | None:
+    """The browser to launch; ``None`` means Playwright's own (``PPP_CHROMIUM=playwright``)
+    or, when nothing is found, raises FileNotFoundError with what to install."""
+    chosen = os.environ.get("PPP_CHROMIUM", "").strip()
+    if chosen.lower() == "playwright":
+        return None
+    if chosen:
+        if not Path(chosen).exists() and not shutil.which(chosen):
+            raise FileNotFoundError(f"PPP_CHROMIUM={chosen} does not exist")
+        return shutil.which(chosen) or chosen
+    for path in KNOWN:
+        if Path(path).exists() and not _is_snap_stub(path):
+            return path
+    raise FileNotFoundError(
+        "no Chromium found: install Debian's `chromium` package (apt-get install chromium), or set "
+        "PPP_CHROMIUM to a Chromium executable, or to `playwright` after `playwright install chromium`")
+
+
+def _is_snap_stub(path: str) -> bool:
+    """Ubuntu's chromium-browser package is a shell script that asks for the snap."""
+    try:
+        head = Path(path).read_bytes()[:4096]
+    except OSError:
+        return True
+    return head.startswith(b"#!") and b"snap" in head
+
+
+def launch(playwright, **options):
+    """``playwright.chromium.launch`` with the chosen browser and the book's flags."""
+    path = executable()
+    if path is not None:
+        options.setdefault("executable_path", path)
+    return playwright.chromium.launch(args=ARGS, **options)
