@@ -25,7 +25,9 @@ import pandas as pd
 from . import paths
 
 PROVENANCE = ["source", "locator", "accessed", "verification", "note"]
-VERIFICATION = ["confirmed", "corrected", "unverified"]
+# The project-wide verification labels; every one but confirmed and model needs a note saying why.
+VERIFICATION = ["confirmed", "corrected", "inferred", "partial", "model", "unverified"]
+NEEDS_NOTE = ("corrected", "inferred", "partial", "unverified")
 TRUE_VALUES = {"true", "True", "TRUE", "1"}
 FALSE_VALUES = {"false", "False", "FALSE", "0"}
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -200,7 +202,7 @@ def _check_provenance(record: dict, keys: frozenset[str], name: str, line: int, 
     status = record.get("verification")
     if status is not None and status not in VERIFICATION:
         problems.append(Problem(name, f'"{status}" is not one of {", ".join(VERIFICATION)}', line, "verification"))
-    if status in ("corrected", "unverified") and not record.get("note", "").strip():
+    if status in NEEDS_NOTE and not record.get("note", "").strip():
         problems.append(Problem(name, f"a row marked {status} needs a note saying why", line, "note"))
 
 
@@ -235,7 +237,7 @@ def _check_foreign_keys(resources: list[dict], tables: dict[str, dict], problems
             allowed = {tuple(r.get(f, "") for f in target_fields) for _, r in tables[target]["rows"]}
             for line, record in table["rows"]:
                 value = tuple(record.get(f, "") for f in fields)
-                if all(v == "" for v in value):
+                if any(v == "" for v in value):   # an empty part (an unknown code) refers to nothing
                     continue
                 if value not in allowed:
                     label = "country code" if target == "countries" else f"value (not in {target})"
