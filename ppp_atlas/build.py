@@ -35,6 +35,10 @@ STAGING = BUILD / "staging"
 SITE = BUILD / "html"
 MANIFEST = STAGING / "ppp-inputs.json"
 VALID_DATA = STAGING / "ppp-valid-data.sha256"  # digest of the data package last found valid
+#: Package modules that only the build uses (no notebook imports them): changing them
+#: re-renders pages but does not re-execute notebooks.
+BUILD_ONLY = {"build", "editions", "interface", "sphinx_ext", "sphinx_editions", "postprocess", "notebooks",
+              "validate", "chromium", "pdf", "register", "datadocs"}
 _LOAD = re.compile(r"""load\(\s*\\?["']([a-z0-9-]+)\\?["']""")
 
 
@@ -48,7 +52,8 @@ def _digest(files) -> str:
 
 def notebook_inputs() -> dict[str, str]:
     """Each notebook's digest of everything it reads besides its own code."""
-    shared = [*sorted((paths.ROOT / "ppp_atlas").glob("*.py")), paths.BIBFILE, paths.PACKAGE,
+    shared = [*sorted(p for p in (paths.ROOT / "ppp_atlas").glob("*.py") if p.stem not in BUILD_ONLY),
+              paths.BIBFILE, paths.PACKAGE,
               *sorted(paths.DATA.glob("schemas/*.json")), paths.DATA / "countries.csv"]
     result = {}
     for notebook in sorted((paths.ROOT / "notebooks").glob("*.ipynb")):

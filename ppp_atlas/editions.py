@@ -43,6 +43,18 @@ LANGUAGES = (SOURCE_LANGUAGE, *TRANSLATIONS)
 ENDONYMS = {"en": "English", "uz": "Oʻzbekcha", "ru": "Русский"}
 #: BCP 47 tags for ``<html lang>`` and ``hreflang`` (Uzbek in Latin script).
 BCP47 = {"en": "en", "uz": "uz-Latn", "ru": "ru"}
+#: Page catalogs whose full translation is still under way (the Uzbek and Russian edition
+#: issues). The parity gate lets only these be incomplete; it never lets the interface,
+#: the landing page, the glossary, the Data page or the bibliography page be.
+PENDING = {
+    lang: {f"book/{page}.po" for page in ("introduction", "security-in-cis-law", "maturity-and-principles",
+                                           "united-kingdom", "germany", "united-states", "international-cases",
+                                           "design-elements", "codebook", "conclusions")}
+    | {f"notebooks/{nb}.po" for nb in ("maturity-stages", "security-definitions", "oversight-institutions",
+                                         "private-security-scope", "security-workforce", "attack-statistics",
+                                         "international-cases", "design-matrix", "permitted-functions")}
+    for lang in ("uz", "ru")
+}
 #: Catalogs that are not pages (interface and data strings).
 INTERFACE_DOMAINS = ("sphinx", "booktheme", "ppp", "charts")
 
@@ -192,14 +204,15 @@ _MARKUP = [
 
 
 def markup_of(text: str) -> list[str]:
-    """The pieces of markup in a message that a translation must carry unchanged."""
+    """The pieces of markup in a message that a translation must carry unchanged. A glossary
+    role counts as ``{term}`` (its visible words are translated; its target is checked by
+    the strict build)."""
     found = []
     for pattern in _MARKUP:
         for match in pattern.finditer(text):
             piece = match.group(0)
-            if pattern is _MARKUP[0] and piece.startswith("{term}"):
-                piece = "{term}"  # a glossary term may be written in the target language
-            found.append(piece)
+            found.append("{term}" if piece.startswith("{term}") else piece)
+        text = pattern.sub(" ", text)  # a role's `target` is not inline code as well
     return sorted(found)
 
 

@@ -78,7 +78,12 @@ def localise_number(value, fmt_spec: str, lang: str) -> str | None:
         group, kind = False, ""
     if kind == "%":
         digits = int(match.group("precision") or 0)
-        return format_percent(value, format="#,##0" + ("." + "0" * digits if digits else "") + "%", locale=lang)
+        from babel import Locale
+
+        pattern = Locale.parse(lang).percent_formats[None].pattern  # e.g. "#,##0 %" with a no-break space
+        if digits:
+            pattern = pattern.replace("#,##0", "#,##0." + "0" * digits, 1)
+        return format_percent(value, format=pattern, locale=lang)
     if isinstance(value, float) and match.group("precision") is None and kind in ("", "g", "n"):
         text = format(value, "g")
         digits = len(text.split(".")[1]) if "." in text and "e" not in text else 0

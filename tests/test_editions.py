@@ -1,0 +1,207 @@
+"""The three editions: catalogs complete and in step with the English, markup kept, every page
+with its twins, interface words translated, Uzbek search folding apostrophes."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from ppp_atlas import build, editions, interface, sphinx_editions
+
+SITE = build.SITE
+
+
+# --- catalogs ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", editions.TRANSLATIONS)
+def test_parity_gate(lang):
+    """Every message translated and none fuzzy, except pages listed in editions.PENDING."""
+    problems, pending = [], []
+    for row in editions.coverage(lang):
+        if row.translated == row.total:
+            continue
+        first = (row.untranslated + row.fuzzy_ids)[:3]
+        line = (f"{lang}/{row.file}: {row.total - row.translated} of {row.total} messages untranslated or fuzzy "
+                f"({len(row.fuzzy_ids)} fuzzy), first: " + "; ".join(repr(m[:60]) for m in first))
+        (pending if row.file in editions.PENDING.get(lang, set()) else problems).append(line)
+    if pending:
+        print("\n".join(["still being translated:", *pending]))
+    assert not problems, "\n".join(problems)
+
+
+def test_pending_holds_only_chapters_and_notebooks():
+    front = {"book/index.po", "book/glossary.po", "book/data.po", "book/bibliography.po"}
+    for lang, files in editions.PENDING.items():
+        assert not files & front, f"{lang}: the front pages may never be pending"
+        assert all(f.startswith(("book/", "notebooks/")) for f in files)
+        existing = {row.file for row in editions.coverage(lang)}
+        assert files <= existing, f"{lang}: pending catalogs that do not exist: {sorted(files - existing)}"
+
+
+@pytest.mark.parametrize("lang", editions.TRANSLATIONS)
+def test_translations_keep_markup(lang):
+    """Roles (citations, glue, cross-references), link targets, code and placeholders survive."""
+    problems = editions.markup_problems(lang)
+    assert not problems, "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("lang", editions.TRANSLATIONS)
+def test_every_page_has_a_catalog(lang):
+    pages = {f"{name}.po" for name in build.toc_docnames()}
+    catalogs = {row.file for row in editions.coverage(lang)}
+    assert pages <= catalogs, f"{lang}: pages with no catalog: {sorted(pages - catalogs)} (run make translations)"
+    for domain in ("sphinx", "booktheme", "ppp"):
+        assert f"{domain}.po" in catalogs
+
+
+def test_catalogs_carry_the_current_english(tmp_path):
+    """Re-extract the English messages (as make translations does) and compare: a changed
+    English paragraph that is not in both catalogs fails here, naming the page."""
+    if not (build.cache_dir() / "global.db").exists():
+        pytest.fail("no execution cache: run make book first")
+    config = editions.edition_config("en", tmp_path, build.cache_dir())
+    assert build.run_jupyter_book(tmp_path / "gettext", log=tmp_path / "gettext.log", config=config,
+                                  builder="gettext") == 0, (tmp_path / "gettext.log").read_text()[-3000:]
+    pot_dir = tmp_path / "gettext" / "_build" / "gettext"
+    interface.write_templates(pot_dir)
+    problems = []
+    for pot in sorted(pot_dir.rglob("*.pot")):
+        name = pot.relative_to(pot_dir).with_suffix(".po").as_posix()
+        wanted = {m.id for m in editions.read_catalog(pot) if m.id}
+        for lang in editions.TRANSLATIONS:
+            po = editions.LOCALES / lang / "LC_MESSAGES" / name
+            have = {m.id for m in editions.read_catalog(po) if m.id} if po.exists() else set()
+            missing = sorted(wanted - have)
+            if missing:
+                problems.append(f"{lang}/{name}: {len(missing)} English messages not in the catalog, "
+                                f"first {missing[0][:70]!r} (run make translations)")
+    assert not problems, "\n".join(problems)
+
+
+def test_uzbek_catalogs_use_uzbek_letters():
+    """oʻ and gʻ with U+02BB, the tutuq belgisi with U+02BC: no other apostrophe between letters."""
+    bad = []
+    for path in editions.catalog_files("uz"):
+        for message in editions.read_catalog(path):
+            if message.string and isinstance(message.string, str):
+                if editions.uzbek_apostrophes(message.string) != message.string:
+                    bad.append(f"{path.name}: {message.string[:60]!r}")
+    assert not bad, "\n".join(bad[:10])
+
+
+# --- units ---------------------------------------------------------------------------
+
+def test_uzbek_apostrophes():
+    assert editions.uzbek_apostrophes("o'zbek ta’lim g‘oya O'zbekiston") == "oʻzbek taʼlim gʻoya Oʻzbekiston"
+    assert editions.uzbek_apostrophes("{cite:p}`O'Brien2019x` ‘quoted’") == "{cite:p}`O'Brien2019x` ‘quoted’"
+
+
+def test_search_folds_apostrophes():
+    uz = sphinx_editions.SearchUzbek({})
+    forms = ["qoʻriqlash", "qo'riqlash", "qo‘riqlash", "qo’riqlash"]
+    assert {uz.stem(w) for word in forms for w in uz.split(word)} == {"qoriqlash"}
+    assert uz.split("Oʻzbekiston Respublikasi") == ["Ozbekiston", "Respublikasi"]
+
+
+@pytest.mark.parametrize(("value", "spec", "lang", "expected"), [
+    (62.5, "", "uz", "62,5"), (62.5, ".1f", "ru", "62,5"), (1234, ",d", "ru", "1\xa0234"),
+    (1234, ",d", "uz", "1\xa0234"), (2017, "d", "ru", "2017"), (2017, "", "uz", "2017"),
+    (0.835, ".0%", "ru", "84\xa0%"), (3, "d", "en", None), ("x", "s", "uz", None),
+])
+def test_numbers_per_edition(value, spec, lang, expected):
+    assert sphinx_editions.localise_number(value, spec, lang) == expected
+
+
+def test_markup_of_finds_roles_links_and_placeholders():
+    text = "See {cite:p}`A2019b` and [the law](https://x.uz/1) in {term}`PPP` for {language} `code`."
+    assert editions.markup_of(text) == sorted(["{cite:p}`A2019b`", "](https://x.uz/1)", "{term}", "{language}",
+                                               "`code`"])
+
+
+# --- the built site ------------------------------------------------------------------------
+
+def _pages(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html")
+                  if p.relative_to(root).parts[0] not in ("_static", "_sources", *editions.TRANSLATIONS))
+
+
+def test_every_english_page_has_both_twins(site):
+    english = _pages(site)
+    assert len(english) > 20
+    for lang in editions.TRANSLATIONS:
+        assert _pages(site / lang) == english, f"{lang}/ differs from the English pages"
+
+
+@pytest.mark.parametrize("lang", editions.LANGUAGES)
+def test_language_alternates_and_switch(site, lang):
+    root = site / editions.site_prefix(lang) if lang != "en" else site
+    for name in _pages(site):
+        if name in ("index.html",):  # the root redirect page
+            continue
+        soup = BeautifulSoup((root / name).read_text(encoding="utf-8"), "html.parser")
+        assert soup.html["lang"] == lang, f"{lang}/{name}: html lang {soup.html.get('lang')}"
+        alternates = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate")}
+        assert set(alternates) == {"en", "uz-Latn", "ru", "x-default"}, name
+        for other in editions.LANGUAGES:
+            assert alternates[editions.BCP47[other]].endswith("/" + editions.site_prefix(other) + name)
+        canonical = soup.find("link", rel="canonical")["href"]
+        assert canonical.endswith("/" + editions.site_prefix(lang) + name)
+        switch = soup.select("nav.ppp-languages a[hreflang]")
+        assert len(switch) == 2, f"{lang}/{name}: language switch has {len(switch)} links"
+        for link in switch:
+            target = (root / name).parent / link["href"]
+            assert target.resolve().is_file(), f"{lang}/{name}: switch link {link['href']} is broken"
+            assert target.resolve().relative_to(site.resolve()).as_posix().endswith(name)
+
+
+ENGLISH_INTERFACE = sorted(set(interface.SPHINX + interface.BOOKTHEME + interface.CHROME) - {
+    "Search", "Go", "Index", "Error", "Contents"} | {"Search"})
+
+
+@pytest.mark.parametrize("lang", editions.TRANSLATIONS)
+def test_interface_words_are_translated(site, lang):
+    """No English interface word in the page chrome (header, sidebars, footer, attributes)."""
+    words = {w for w in interface.SPHINX + interface.BOOKTHEME + interface.CHROME if re.search("[a-z]{3}", w)
+             and "%" not in w and "$" not in w}
+    words -= {"Sphinx Book Theme"}
+    found = {}
+    for name in _pages(site / lang):
+        soup = BeautifulSoup((site / lang / name).read_text(encoding="utf-8"), "html.parser")
+        for part in soup.select("article.bd-article, script, style"):
+            part.decompose()
+        texts = set(soup.stripped_strings)
+        for element in soup.find_all(True):
+            texts.update(element.get(a, "") for a in ("title", "aria-label", "placeholder", "alt"))
+        for word in words & {t.strip() for t in texts}:
+            found.setdefault(word, name)
+    assert not found, f"{lang}: English interface words: {found}"
+
+
+def test_uzbek_search_finds_words_typed_with_a_plain_apostrophe(site, base_url, chromium):
+    """Pick a word written with ʻ on an Uzbek page, type it with ', and find that page."""
+    word, page = None, None
+    for name in _pages(site / "uz"):
+        soup = BeautifulSoup((site / "uz" / name).read_text(encoding="utf-8"), "html.parser")
+        article = soup.select_one("article.bd-article")
+        if article is None or name.startswith(("search", "genindex")):
+            continue
+        for candidate in re.findall(r"\b\w{2,}ʻ\w{3,}\b", article.get_text(" ")):
+            word, page = candidate, name
+            break
+        if word:
+            break
+    assert word, "no Uzbek word with ʻ on any page"
+    typed = word.replace("ʻ", "'")
+    browser_page = chromium.new_page()
+    try:
+        browser_page.goto(f"{base_url}/uz/search.html?q={typed}")
+        browser_page.wait_for_selector("#search-results .search-summary", timeout=20000)
+        browser_page.wait_for_function(
+            "() => !document.querySelector('#search-results .search-summary').textContent.includes('...')",
+            timeout=20000)
+        hrefs = browser_page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
+    finally:
+        browser_page.close()
+    assert any(h.split("?")[0].endswith(page) for h in hrefs), f"{typed!r} ({word}) did not find {page}: {hrefs}"
