@@ -37,6 +37,7 @@ SPHINX = [
     ", in ", "Hide Search Matches", "Link to this heading", "Link to this definition", "Link to this term",
     "Link to this table", "Link to this code", "Link to this image", "Symbols", "Full index on one page",
     "Index pages by letter", "can be huge", "Contents", "Table of Contents", "Go", "Search Page",
+    "Fig. %s", "Table %s", "Listing %s", "Section %s",
 ]
 #: The messages among them that Sphinx's search scripts ask for (``translations.js``).
 SPHINX_JS = [
