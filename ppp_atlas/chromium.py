@@ -17,12 +17,18 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--no-first-run", "--disable-sync", "--disable-quic", "--disable-dev-shm-usage"]
 
 
-def executable() -> str | None:
-    """The browser to launch; ``None`` means Playwright's own (``PPP_CHROMIUM=playwright``)
-    or, when nothing is found, raises FileNotFoundError with what to install."""
+def executable() -> str:
+    """The browser's path (Playwright's own with ``PPP_CHROMIUM=playwright``); raises
+    FileNotFoundError, saying what to install, when there is none."""
     chosen = os.environ.get("PPP_CHROMIUM", "").strip()
     if chosen.lower() == "playwright":
-        return None
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            path = p.chromium.executable_path
+        if not Path(path).exists():
+            raise FileNotFoundError(f"PPP_CHROMIUM=playwright but {path} is missing: run `playwright install chromium`")
+        return path
     if chosen:
         if not Path(chosen).exists() and not shutil.which(chosen):
             raise FileNotFoundError(f"PPP_CHROMIUM={chosen} does not exist")
@@ -46,7 +52,5 @@ def _is_snap_stub(path: str) -> bool:
 
 def launch(playwright, **options):
     """``playwright.chromium.launch`` with the chosen browser and the book's flags."""
-    path = executable()
-    if path is not None:
-        options.setdefault("executable_path", path)
+    options.setdefault("executable_path", executable())
     return playwright.chromium.launch(args=ARGS, **options)
