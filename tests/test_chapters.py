@@ -10,7 +10,7 @@ from ppp_atlas import data
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ["introduction", "security-in-cis-law", "maturity-and-principles", "united-kingdom", "germany",
-            "united-states", "international-cases", "design-elements", "codebook", "conclusions"]
+            "united-states", "international-cases", "emergency-response", "design-elements", "codebook", "conclusions"]
 ROLE_OR_CODE = re.compile(r"\{[a-z:]+\}`[^`]*`|`[^`]*`|```.*?```|\(https?://[^)]*\)|<[^>]+>|\[[^\]]*\]\([^)]*\)", re.S)
 NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w-]|\.\d)")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
