@@ -317,6 +317,14 @@ def test_source_article_is_formatted_without_a_year():
     assert bib.short_label(ARTICLE_KEY).endswith("(n.d.)")
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+def test_saved_notebook_outputs_cite_the_article_without_a_year(path):
+    text = _notebook_text(path)
+    assert "Source article (" not in text
+    if "Jamoat xavfsizligini" in text:
+        assert "Jamoat xavfsizligini taʼminlashda … (n.d.)" in text
+
+
 def test_no_page_gives_the_article_an_author_or_a_year(site):
     pages = [p for p in sorted(site.rglob("*.html")) if "_static" not in p.parts]
     for page in pages:
