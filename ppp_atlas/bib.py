@@ -52,7 +52,8 @@ def creator_label(entry: Entry) -> str:
         for field in ("organization", "institution", "publisher"):
             if field in entry.fields:
                 return plain(entry.fields[field])
-        return plain(entry.fields.get("title", "Anon."))[:40]
+        title = plain(entry.fields.get("title", "Anon."))
+        return title if len(title) <= 40 else title[:40].rsplit(" ", 1)[0] + " …"
     if len(people) == 1:
         return family(people[0])
     if len(people) == 2:

@@ -78,6 +78,17 @@ class HouseStyle(UnsrtStyle):
             optional[sentence[join(sep=" ")[field("url", raw=True), _ACCESSED]]],
         ]
 
+    def get_unpublished_template(self, e):
+        """A work whose author or year may be unknown: no invented name, and "n.d." said plainly."""
+        return join(sep=" ")[
+            optional[sentence[self.format_names("author")]],
+            sentence[self.format_title(e, "title", as_sentence=False)],
+            optional[sentence[field("howpublished")]],
+            sentence[field("year")] if "year" in e.fields else sentence["n.d."],
+            optional[sentence[field("note")]],
+            optional[sentence[join(sep=" ")[field("url", raw=True), _ACCESSED]]],
+        ]
+
     def get_article_template(self, e):
         return join(sep=" ")[
             sentence[self.format_names("author")],

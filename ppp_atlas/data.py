@@ -25,9 +25,25 @@ import pandas as pd
 from . import paths
 
 PROVENANCE = ["source", "locator", "accessed", "verification", "note"]
-# The project-wide verification labels; every one but confirmed and model needs a note saying why.
-VERIFICATION = ["confirmed", "corrected", "inferred", "partial", "model", "unverified"]
-NEEDS_NOTE = ("corrected", "inferred", "partial", "unverified")
+#: The verification labels, in the order the Data page defines them. Every table's
+#: ``verification`` column takes one of these; the definitions are shown to readers.
+VERIFICATION_LABELS: dict[str, str] = {
+    "confirmed": "The cited source, read in the part that matters, says what the row says.",
+    "corrected": ("A source contradicts the article (or the fact has changed since it was written): the row "
+                  "holds the source's value and keeps the article's value beside it, in a column ending in "
+                  "_in_article or in the note."),
+    "inferred": ("The book's own identification or reading, drawn from sources that do not state it "
+                 "directly (for example, which real programme an article's description refers to); the "
+                 "note says what it rests on."),
+    "partial": ("The row rests on a source read only in part (an abstract, a summary, a report's front matter, "
+                "a statute up to a given article); the note says what was read."),
+    "model": ("The book's own proposal, such as the model KPI schedule or the codebook's levels: not a claim "
+              "about any source. The sources named are the practice it draws on, not evidence that confirms it."),
+    "unverified": "The primary source could not be consulted; the note says why and what the row rests on instead.",
+}
+VERIFICATION = list(VERIFICATION_LABELS)
+#: Labels whose rows must explain themselves in ``note``.
+NOTE_REQUIRED = ("corrected", "inferred", "partial", "model", "unverified")
 TRUE_VALUES = {"true", "True", "TRUE", "1"}
 FALSE_VALUES = {"false", "False", "FALSE", "0"}
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -202,7 +218,7 @@ def _check_provenance(record: dict, keys: frozenset[str], name: str, line: int, 
     status = record.get("verification")
     if status is not None and status not in VERIFICATION:
         problems.append(Problem(name, f'"{status}" is not one of {", ".join(VERIFICATION)}', line, "verification"))
-    if status in NEEDS_NOTE and not record.get("note", "").strip():
+    if status in NOTE_REQUIRED and not record.get("note", "").strip():
         problems.append(Problem(name, f"a row marked {status} needs a note saying why", line, "note"))
 
 
@@ -237,7 +253,7 @@ def _check_foreign_keys(resources: list[dict], tables: dict[str, dict], problems
             allowed = {tuple(r.get(f, "") for f in target_fields) for _, r in tables[target]["rows"]}
             for line, record in table["rows"]:
                 value = tuple(record.get(f, "") for f in fields)
-                if any(v == "" for v in value):   # an empty part (an unknown code) refers to nothing
+                if all(v == "" for v in value):
                     continue
                 if value not in allowed:
                     label = "country code" if target == "countries" else f"value (not in {target})"

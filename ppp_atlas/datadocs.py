@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 import zipfile
 from pathlib import Path
 
@@ -35,8 +36,8 @@ def _notes_html(name: str) -> str:
     lines = notes.read_text(encoding="utf-8").splitlines()
     body = "\n".join(line for line in lines if not line.startswith("# "))
     rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(body)
-    # the notes sit under the table's <h2>: their headings become <h3> so no level is skipped
-    return rendered.replace("<h2>", "<h3>").replace("</h2>", "</h3>").replace("<h4>", "<h3>").replace("</h4>", "</h3>")
+    # the notes sit under the table's <h3>: their headings become <h4> so no level is skipped
+    return re.sub(r"<(/?)h[1-6]>", r"<\1h4>", rendered)
 
 
 def _coverage(frame) -> str:
@@ -48,6 +49,39 @@ def _coverage(frame) -> str:
     counts = frame["verification"].value_counts()
     bits.append(", ".join(f"{counts[s]} {s}" for s in data.VERIFICATION if s in counts))
     return "; ".join(bits)
+
+
+def labels_html() -> str:
+    """The verification labels and what each means, as a definition list (ids ``label-<name>``)."""
+    e = html.escape
+    items = "".join(f'<dt id="label-{e(name)}"><code>{e(name)}</code></dt><dd>{e(text)}</dd>'
+                    for name, text in data.VERIFICATION_LABELS.items())
+    return f'<dl class="ppp-labels">{items}</dl>'
+
+
+def _footnotes(row) -> str:
+    first, last = row["footnote_first"], row["footnote_last"]
+    if first is None or str(first) == "<NA>":
+        return "none"
+    return f"{first}" if first == last else f"{first}–{last}"
+
+
+def outline_html() -> str:
+    """The numbered outline of the source article (``data/article-outline.csv``) as a table."""
+    e = html.escape
+    frame = data.load("article-outline").astype(object).where(lambda f: f.notna(), None)
+    rows = "".join(
+        f'<tr id="article-part-{int(r["part"])}"><td>§{int(r["part"])}</td><td>{e(r["heading_en"])}</td>'
+        f'<td><span lang="uz">{e(r["opening_words_uz"])}</span><br>{e(r["opening_words_en"])}</td>'
+        f'<td>{e(r["topics"])}</td><td>{e(_footnotes(r))}</td></tr>'
+        for r in frame.to_dict("records")
+    )
+    return (
+        '<table class="ppp-dictionary ppp-outline"><caption>Parts of the source article and the '
+        'footnotes each holds</caption><thead><tr><th scope="col">Part</th><th scope="col">Name</th>'
+        '<th scope="col">Opening words (Uzbek, with an English gloss)</th><th scope="col">What it holds</th>'
+        f'<th scope="col">Footnotes</th></tr></thead><tbody>{rows}</tbody></table>'
+    )
 
 
 def table_section_html(resource: dict, bibliography_uri: str) -> str:
@@ -105,11 +139,16 @@ def readme_markdown() -> str:
         "",
         "Every table is a CSV described by a Frictionless Table Schema in `schemas/` and listed in",
         "`datapackage.json`. The last five columns of every table record provenance: `source` (keys of",
-        "`../references.bib`), `locator`, `accessed`, `verification` (`confirmed`, `corrected` or",
-        "`unverified`) and `note`. Where the article states a figure, a `<field>_in_article` column keeps",
-        "it beside the verified value. `make validate` (run first by `make book` and `make test`) checks",
-        "every table against its schema, every source key against the bibliography and every country",
-        "code against `countries.csv`; errors name the file, row and field.",
+        "`../references.bib`), `locator`, `accessed`, `verification` (one of the labels below) and `note`.",
+        "Where the article states a figure, a `<field>_in_article` column keeps it beside the verified",
+        "value. Locators into the source article follow its numbered outline (`article-outline.csv`):",
+        "`article §5` for part 5, `article fn 12` for footnote 12. `make validate` (run first by `make book`",
+        "and `make test`) checks every table against its schema, every source key against the bibliography",
+        "and every country code against `countries.csv`; errors name the file, row and field.",
+        "",
+        "Verification labels:",
+        "",
+        *[f"* `{name}`: {text}" for name, text in data.VERIFICATION_LABELS.items()],
         "",
         "| Table | Rows | Coverage |",
         "|---|---|---|",

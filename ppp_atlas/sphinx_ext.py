@@ -159,6 +159,39 @@ class DataTables(Directive):
         return result
 
 
+class _DataHtml(Directive):
+    """A block of the Data page made from data: re-read when any table changes."""
+
+    has_content = False
+    render = staticmethod(lambda: "")
+
+    def run(self):
+        env = self.state.document.settings.env
+        for path in [paths.PACKAGE, *paths.DATA.glob("*.csv"), *paths.DATA.glob("schemas/*.json")]:
+            env.note_dependency(str(path))
+        return [nodes.raw("", type(self).render(), format="html")]
+
+
+class VerificationLabels(_DataHtml):
+    """``{verification-labels}``: every label a ``verification`` cell may hold, defined for readers."""
+
+    @staticmethod
+    def render():
+        from . import datadocs
+
+        return datadocs.labels_html()
+
+
+class ArticleOutline(_DataHtml):
+    """``{article-outline}``: the numbered outline of the source article, from ``data/article-outline.csv``."""
+
+    @staticmethod
+    def render():
+        from . import datadocs
+
+        return datadocs.outline_html()
+
+
 def _copy_assets(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -257,6 +290,8 @@ def setup(app):
     app.add_config_value("ppp_bibliography_doc", "book/bibliography", "env")
     app.add_config_value("ppp_no_cite_box", [], "html")
     app.add_directive("data-tables", DataTables)
+    app.add_directive("verification-labels", VerificationLabels)
+    app.add_directive("article-outline", ArticleOutline)
     app.connect("doctree-read", _collect_citations)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
