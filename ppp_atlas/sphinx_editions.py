@@ -75,7 +75,10 @@ def localise_number(value, fmt_spec: str, lang: str) -> str | None:
     group = bool(match.group("group"))
     kind = match.group("type")
     if kind == "s":
-        group, kind = False, ""
+        kind = ""
+    # Uzbek and Russian group thousands in any number of five digits or more; four-digit
+    # numbers (years among them) stay as the English writes them
+    group = group or abs(value) >= 10000
     if kind == "%":
         digits = int(match.group("precision") or 0)
         from babel import Locale
@@ -149,6 +152,21 @@ def relative_url(from_lang: str, pagename: str, to_lang: str, to_page: str | Non
     return "../" * depth + page_url(to_lang, to_page or pagename)
 
 
+def _translate_toc_captions(app, doctree):
+    """The part captions come from ``_toc.yml`` through sphinx-external-toc, which adds the
+    toctrees after Sphinx has translated the page: translate them from the root page's catalog."""
+    lang = _STATE["language"]
+    if lang == editions.SOURCE_LANGUAGE or app.env.docname != app.config.root_doc:
+        return
+    from sphinx import addnodes
+
+    words = editions.catalog(lang, app.config.root_doc)
+    for toctree in doctree.findall(addnodes.toctree):
+        caption = toctree.get("caption")
+        if caption and caption in words:
+            toctree["caption"] = words[caption]
+
+
 def _page_context(app, pagename, templatename, context, doctree):
     from .sphinx_ext import _site_url
 
@@ -212,3 +230,4 @@ def setup(app):
     app.add_search_language(SearchUzbek)
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
+    app.connect("doctree-read", _translate_toc_captions)
