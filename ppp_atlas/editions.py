@@ -49,7 +49,7 @@ BCP47 = {"en": "en", "uz": "uz-Latn", "ru": "ru"}
 PENDING = {
     lang: {f"book/{page}.po" for page in ("introduction", "security-in-cis-law", "maturity-and-principles",
                                            "united-kingdom", "germany", "united-states", "international-cases",
-                                           "design-elements", "codebook", "conclusions")}
+                                           "design-elements", "codebook", "conclusions", "emergency-response")}
     | {f"notebooks/{nb}.po" for nb in ("maturity-stages", "security-definitions", "oversight-institutions",
                                          "private-security-scope", "security-workforce", "attack-statistics",
                                          "international-cases", "design-matrix", "permitted-functions")}
