@@ -105,6 +105,136 @@ class HouseStyle(UnsrtStyle):
         ]
 
 
+
+# --- GOST R 7.0.100-2018 for the Uzbek and Russian editions ----------------------------
+
+#: The fixed words of a GOST reference in each edition (titles stay in their own language).
+GOST_WORDS = {
+    "ru": {"accessed": "дата обращения", "pages": "С.", "volume": "Т.", "number": "№", "nodate": "б. г.",
+           "version": "Версия"},
+    "uz": {"accessed": "murojaat sanasi", "pages": "B.", "volume": "J.", "number": "№", "nodate": "yili koʻrsatilmagan",
+           "version": "Versiya"},
+}
+_STYLE = {"language": "en"}
+
+
+def set_language(lang: str) -> None:
+    """Called by the Sphinx extension: which edition the references are written for."""
+    _STYLE["language"] = lang
+
+
+def _day_month_year(value: str) -> str:
+    parts = value.split("-")
+    return ".".join(reversed(parts)) if len(parts) == 3 else value
+
+
+class GostStyle(HouseStyle):
+    """GOST R 7.0.100-2018-like references: elements separated by ". – ", "//" before the
+    containing work, "URL: … (дата обращения: 01.12.2026)"; the edition's own fixed words."""
+
+    default_name_style = "lastfirst"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("abbreviate_names", True)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def words(self) -> dict:
+        return GOST_WORDS.get(_STYLE["language"], GOST_WORDS["ru"])
+
+    def _url(self):
+        w = self.words
+        return optional[join["URL: ", field("url", raw=True),
+                             optional[join[" (", w["accessed"], ": ", field("urldate", raw=True, apply_func=_day_month_year),
+                                           ")"]]]]
+
+    def _dash(self, *parts):
+        """GOST's areas: each ends with a period and the next follows after a dash."""
+        return join(sep=" – ")[tuple(sentence(capfirst=False)[part] for part in parts)]
+
+    def format_names(self, role, as_sentence=True):
+        from pybtex.style.template import names
+
+        formatted = names(role, sep=", ", sep2=", ", last_sep=", ")
+        return sentence(capfirst=False)[formatted] if as_sentence else formatted
+
+    def _head(self, e, title):
+        return join(sep=" ")[optional[self.format_names("author")], title]
+
+    def get_misc_template(self, e):
+        w = self.words
+        return join[self._dash(
+            self._head(e, self.format_title(e, "title", as_sentence=False)),
+            optional[join(sep=" ")[w["number"], field("number")]],
+            optional[field("date")],
+            optional[field("howpublished")],
+            optional[field("organization")],
+            field("year") if "year" in e.fields and "date" not in e.fields else optional[field("__none__")],
+            optional[field("note")],
+            self._url(),
+        )]
+
+    def get_unpublished_template(self, e):
+        w = self.words
+        return join[self._dash(
+            self._head(e, self.format_title(e, "title", as_sentence=False)),
+            optional[field("howpublished")],
+            field("year") if "year" in e.fields else w["nodate"],
+            optional[field("note")],
+            self._url(),
+        )]
+
+    def get_article_template(self, e):
+        w = self.words
+        return join[self._dash(
+            join(sep=" ")[self._head(e, self.format_title(e, "title", as_sentence=False)), "//",
+                          tag("em")[field("journal")]],
+            field("year"),
+            optional[join(sep=", ")[optional[join(sep=" ")[w["volume"], field("volume")]],
+                                    optional[join(sep=" ")[w["number"], field("number")]]]],
+            optional[join(sep=" ")[w["pages"], field("pages")]],
+            optional[field("note")],
+            optional[join["DOI: ", field("doi", raw=True)]],
+            self._url(),
+        )]
+
+    def _monograph(self, e, publisher_field):
+        return join[self._dash(
+            self._head(e, self.format_btitle(e, "title", as_sentence=False)),
+            optional[join(sep=", ")[optional[field("address")], optional[field(publisher_field)], field("year")]],
+            optional[field("note")],
+            self._url(),
+        )]
+
+    def get_book_template(self, e):
+        return self._monograph(e, "publisher")
+
+    def get_techreport_template(self, e):
+        return self._monograph(e, "institution")
+
+    def get_mastersthesis_template(self, e):
+        return self._monograph(e, "school")
+
+    def get_phdthesis_template(self, e):
+        return self._monograph(e, "school")
+
+    def get_incollection_template(self, e):
+        w = self.words
+        return join[self._dash(
+            join(sep=" ")[self._head(e, self.format_title(e, "title", as_sentence=False)), "//",
+                          tag("em")[field("booktitle")]],
+            optional[join(sep=", ")[optional[field("publisher")], field("year")]],
+            optional[join(sep=" ")[w["pages"], field("pages")]],
+            optional[field("note")],
+            self._url(),
+        )]
+
+
+def style_for(lang: str):
+    """The reference style of an edition: the house style in English, GOST in Uzbek and Russian."""
+    return HouseStyle() if lang == "en" else GostStyle()
+
+
 # Characters and pairs that latexcodec or pybtex's LaTeX parser would change.
 _LATEX_MARKUP = re.compile(r"[\\{}$~%&#^_]|--|``|''|[?!]`")
 
@@ -134,6 +264,7 @@ def register_style() -> None:
     for group, name, klass in (
         ("pybtex.style.labels", "ppp-author-year", AuthorYearLabels),
         ("pybtex.style.formatting", "ppp", HouseStyle),
+        ("pybtex.style.formatting", "ppp-gost", GostStyle),
     ):
         try:
             register_plugin(group, name, klass)
@@ -146,17 +277,29 @@ def format_entries(keys: list[str]) -> list[tuple[str, str]]:
     register_style()
     known = bib.entries()
     data = BibliographyData({k: known[k] for k in keys if k in known})
-    style = HouseStyle()
+    style = style_for(_STYLE["language"])
     return [(e.key, e.text.render_as("html")) for e in style.format_entries(data.entries.values())]
 
 
-def reference_list_html(keys: list[str], bibliography_uri: str) -> str:
+#: The fixed words of reference lists and "Cite this page" boxes (translated in ``ppp.po``).
+WORDS = {
+    "no_refs": "This page cites no works.", "in_full": "[in full bibliography]", "cite": "Cite this page",
+    "address": "Stable address:", "copy": "Copy {label}", "bib": "Download .bib", "apa": "APA-like",
+    "gost": "GOST-like", "in": "In", "version": "version {version}", "note": "Version {version}, {license}",
+}
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def reference_list_html(keys: list[str], bibliography_uri: str, tr=_same) -> str:
     if not keys:
-        return '<p class="ppp-no-refs">This page cites no works.</p>'
+        return f'<p class="ppp-no-refs">{html.escape(tr(WORDS["no_refs"]))}</p>'
     items = "".join(
         f'<li id="ref-{html.escape(key)}">{text} '
         f'<a class="ppp-ref-link" href="{html.escape(bibliography_uri)}#{html.escape(bib_anchor(key))}">'
-        f"[in full bibliography]</a></li>"
+        f"{html.escape(tr(WORDS['in_full']))}</a></li>"
         for key, text in format_entries(keys)
     )
     return f'<ol class="ppp-references">{items}</ol>'
@@ -186,14 +329,14 @@ def book_metadata() -> dict:
     }
 
 
-def page_entry(title: str, url: str, pagename: str) -> tuple[str, Entry]:
-    meta = book_metadata()
+def page_entry(title: str, url: str, pagename: str, tr=_same) -> tuple[str, Entry]:
+    meta = dict(book_metadata(), title=tr(book_metadata()["title"]))
     key = "PPPAtlas" + meta["date"][:4] + re.sub(r"[^A-Za-z0-9]", "", pagename.split("/")[-1].title())
     fields = {
         "title": title, "booktitle": meta["title"], "edition": meta["version"], "year": meta["date"][:4],
-        "url": url, "note": f"Version {meta['version']}, {meta['license']}",
+        "url": url, "note": tr(WORDS["note"]).format(version=meta["version"], license=meta["license"]),
     }
-    persons = {"author": [Person(a) if "," in a else Person(last=f"{{{a}}}") for a in meta["authors"]]}
+    persons = {"author": [Person(a) if "," in a else Person(last=f"{{{tr(a)}}}") for a in meta["authors"]]}
     return key, Entry("inbook" if title != meta["title"] else "book", fields=fields, persons=persons)
 
 
@@ -213,34 +356,40 @@ def _authors(entry: Entry) -> str:
     return ", ".join(bib.plain(str(p)) for p in entry.persons["author"])
 
 
-def apa(entry: Entry) -> Text:
+def apa(entry: Entry, tr=_same) -> Text:
     """APA-like: Authors (Year). Chapter title. In *Book* (version). URL"""
     f = entry.fields
     return Text(
-        _authors(entry), " (", f["year"], "). ", f["title"], ". In ", Tag("em", f["booktitle"]),
-        f" (version {f['edition']}). ", f["url"],
+        _authors(entry), " (", f["year"], "). ", f["title"], f". {tr(WORDS['in'])} ", Tag("em", f["booktitle"]),
+        " (", tr(WORDS["version"]).format(version=f["edition"]), "). ", f["url"],
     )
 
 
-def gost(entry: Entry, accessed: str) -> Text:
-    """GOST R 7.0.100-2018-like: Title // Book / authors. – Version. – Year. – URL: … (accessed: …)."""
+def gost(entry: Entry, accessed: str, lang: str = "ru") -> Text:
+    """GOST R 7.0.100-2018-like: Title // Book / authors. – Version. – Year. – URL: … (accessed: …).
+    The fixed words are Russian in the English and Russian editions, Uzbek in the Uzbek one."""
     f = entry.fields
+    w = GOST_WORDS.get(lang, GOST_WORDS["ru"])
     return Text(
-        f["title"], " // ", f["booktitle"], " / ", _authors(entry), ". – Version ", f["edition"], ". – ",
-        f["year"], ". – URL: ", f["url"], f" (дата обращения: {accessed}).",
+        f["title"], " // ", f["booktitle"], " / ", _authors(entry), f". – {w['version']} ", f["edition"], ". – ",
+        f["year"], ". – URL: ", f["url"], f" ({w['accessed']}: {accessed}).",
     )
 
 
-def cite_box_html(title: str, url: str, pagename: str) -> str:
-    key, entry = page_entry(title, url, pagename)
+def cite_box_html(title: str, url: str, pagename: str, tr=_same, lang: str = "en") -> str:
+    """The "Cite this page" box; in the Uzbek and Russian editions the GOST form comes first."""
+    key, entry = page_entry(title, url, pagename, tr)
     meta = book_metadata()
     accessed = ".".join(reversed(meta["date"].split("-")))
+    apa_text, gost_text = apa(entry, tr), gost(entry, accessed, lang)
     formats = [
-        ("APA-like", apa(entry).render_as("html"), apa(entry).render_as("text")),
-        ("GOST-like", gost(entry, accessed).render_as("html"), gost(entry, accessed).render_as("text")),
+        (tr(WORDS["apa"]), apa_text.render_as("html"), apa_text.render_as("text")),
+        (tr(WORDS["gost"]), gost_text.render_as("html"), gost_text.render_as("text")),
         ("BibTeX", None, bibtex(key, entry)),
         ("RIS", None, ris(entry)),
     ]
+    if lang != "en":
+        formats[0], formats[1] = formats[1], formats[0]
     e = html.escape
     slug = re.sub(r"[^a-z0-9]+", "-", pagename.lower())
     parts = []
@@ -250,14 +399,15 @@ def cite_box_html(title: str, url: str, pagename: str) -> str:
         parts.append(
             f'<div class="ppp-cite-format"><h3>{label}</h3>'
             f'<div id="{block_id}" class="ppp-cite-text" data-copy="{e(text)}">{shown}</div>'
-            f'<button type="button" class="ppp-copy" data-copy-target="{block_id}">Copy {label}</button></div>'
+            f'<button type="button" class="ppp-copy" data-copy-target="{block_id}">'
+            f'{e(tr(WORDS["copy"]).format(label=label))}</button></div>'
         )
     bib_uri = "data:application/x-bibtex;charset=utf-8," + quote(bibtex(key, entry))
     return (
         f'<section class="ppp-cite-box" aria-labelledby="ppp-cite-{slug}">'
-        f'<h2 id="ppp-cite-{slug}">Cite this page</h2>'
-        f'<p>Stable address: <a class="ppp-cite-url" href="{e(url)}">{e(url)}</a></p>'
+        f'<h2 id="ppp-cite-{slug}">{e(tr(WORDS["cite"]))}</h2>'
+        f'<p>{e(tr(WORDS["address"]))} <a class="ppp-cite-url" href="{e(url)}">{e(url)}</a></p>'
         + "".join(parts)
-        + f'<p><a class="ppp-bib-download" download="{e(slug)}.bib" href="{e(bib_uri)}">Download .bib</a></p></section>'
+        + f'<p><a class="ppp-bib-download" download="{e(slug)}.bib" href="{e(bib_uri)}">{e(tr(WORDS["bib"]))}</a></p></section>'
     )
 

@@ -1,4 +1,9 @@
-"""The Data page and its downloads, both made from ``data/datapackage.json``."""
+"""The Data page and its downloads, both made from ``data/datapackage.json``.
+
+Every reader-visible string of the Data page passes through a translator ``tr`` (English
+unchanged by default); the editions give it their ``data`` catalog. :func:`messages` lists
+exactly the strings the page asks ``tr`` for, by rendering the page with a recorder, so the
+catalog and the page cannot disagree."""
 from __future__ import annotations
 
 import html
@@ -11,86 +16,102 @@ from markdown_it import MarkdownIt
 from . import bib, citations, data, paths
 
 ZIP_NAME = "ppp-atlas-data.zip"
+#: The Data page's own fixed words (the rest of what it shows comes from data/).
+FIXED = ["required", "unique", "min", "max", "pattern", "one of:", "{n} rows", "{n} jurisdictions",
+         "years {first}–{last}", "none", "Parts of the source article and the footnotes each holds", "Part", "Name",
+         "Opening words (Uzbek, with an English gloss)", "What it holds", "Footnotes", "Coverage:",
+         "Columns of {file}", "Column", "Type", "Meaning", "Constraints", "Sources:", "Download {file}",
+         "Table Schema (JSON)"]
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def _constraints(field: dict) -> str:
+def _same(text: str) -> str:
+    return text
+
+
+def _constraints(field: dict, tr=_same) -> str:
     c = field.get("constraints", {})
     bits = []
     if c.get("required"):
-        bits.append("required")
+        bits.append(tr("required"))
     if c.get("unique"):
-        bits.append("unique")
+        bits.append(tr("unique"))
     for key, label in (("minimum", "min"), ("maximum", "max"), ("pattern", "pattern")):
         if key in c:
-            bits.append(f"{label} {c[key]}")
+            bits.append(f"{tr(label)} {c[key]}")
     if "enum" in c:
-        bits.append("one of: " + ", ".join(map(str, c["enum"])))
+        bits.append(tr("one of:") + " " + ", ".join(map(str, c["enum"])))
     return "; ".join(bits)
 
 
-def _notes_html(name: str) -> str:
+def _blocks(markdown: str) -> list[str]:
+    """A note's paragraphs, lists and tables: the units a translator translates."""
+    return [block.strip() for block in re.split(r"\n\s*\n", markdown) if block.strip()]
+
+
+def _notes_html(name: str, tr=_same) -> str:
     notes = paths.DATA / "notes" / f"{name}.md"
     if not notes.exists():
         return ""
     lines = notes.read_text(encoding="utf-8").splitlines()
-    body = "\n".join(line for line in lines if not line.startswith("# "))
+    body = "\n\n".join(tr(block) for block in _blocks("\n".join(line for line in lines if not line.startswith("# "))))
     rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(body)
     # the notes sit under the table's <h3>: their headings become <h4> so no level is skipped
     return re.sub(r"<(/?)h[1-6]>", r"<\1h4>", rendered)
 
 
-def _coverage(frame) -> str:
-    bits = [f"{len(frame)} rows"]
+def _coverage(frame, tr=_same) -> str:
+    bits = [tr("{n} rows").format(n=len(frame))]
     if "iso3" in frame:
-        bits.append(f"{frame['iso3'].nunique()} jurisdictions")
+        bits.append(tr("{n} jurisdictions").format(n=frame["iso3"].nunique()))
     if "year" in frame and frame["year"].notna().any():
-        bits.append(f"years {frame['year'].min()}–{frame['year'].max()}")
+        bits.append(tr("years {first}–{last}").format(first=frame["year"].min(), last=frame["year"].max()))
     counts = frame["verification"].value_counts()
     bits.append(", ".join(f"{counts[s]} {s}" for s in data.VERIFICATION if s in counts))
     return "; ".join(bits)
 
 
-def labels_html() -> str:
+def labels_html(tr=_same) -> str:
     """The verification labels and what each means, as a definition list (ids ``label-<name>``)."""
     e = html.escape
-    items = "".join(f'<dt id="label-{e(name)}"><code>{e(name)}</code></dt><dd>{e(text)}</dd>'
+    items = "".join(f'<dt id="label-{e(name)}"><code>{e(name)}</code></dt><dd>{e(tr(text))}</dd>'
                     for name, text in data.VERIFICATION_LABELS.items())
     return f'<dl class="ppp-labels">{items}</dl>'
 
 
-def _footnotes(row) -> str:
+def _footnotes(row, tr=_same) -> str:
     first, last = row["footnote_first"], row["footnote_last"]
     if first is None or str(first) == "<NA>":
-        return "none"
+        return tr("none")
     return f"{first}" if first == last else f"{first}–{last}"
 
 
-def outline_html() -> str:
+def outline_html(tr=_same) -> str:
     """The numbered outline of the source article (``data/article-outline.csv``) as a table."""
     e = html.escape
     frame = data.load("article-outline").astype(object).where(lambda f: f.notna(), None)
     rows = "".join(
-        f'<tr id="article-part-{int(r["part"])}"><td>§{int(r["part"])}</td><td>{e(r["heading_en"])}</td>'
-        f'<td><span lang="uz">{e(r["opening_words_uz"])}</span><br>{e(r["opening_words_en"])}</td>'
-        f'<td>{e(r["topics"])}</td><td>{e(_footnotes(r))}</td></tr>'
+        f'<tr id="article-part-{int(r["part"])}"><td>§{int(r["part"])}</td><td>{e(tr(r["heading_en"]))}</td>'
+        f'<td><span lang="uz">{e(r["opening_words_uz"])}</span><br>{e(tr(r["opening_words_en"]))}</td>'
+        f'<td>{e(tr(r["topics"]))}</td><td>{e(_footnotes(r, tr))}</td></tr>'
         for r in frame.to_dict("records")
     )
     return (
-        '<table class="ppp-dictionary ppp-outline"><caption>Parts of the source article and the '
-        'footnotes each holds</caption><thead><tr><th scope="col">Part</th><th scope="col">Name</th>'
-        '<th scope="col">Opening words (Uzbek, with an English gloss)</th><th scope="col">What it holds</th>'
-        f'<th scope="col">Footnotes</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'<table class="ppp-dictionary ppp-outline"><caption>{e(tr("Parts of the source article and the footnotes each holds"))}'
+        f'</caption><thead><tr><th scope="col">{e(tr("Part"))}</th><th scope="col">{e(tr("Name"))}</th>'
+        f'<th scope="col">{e(tr("Opening words (Uzbek, with an English gloss)"))}</th>'
+        f'<th scope="col">{e(tr("What it holds"))}</th>'
+        f'<th scope="col">{e(tr("Footnotes"))}</th></tr></thead><tbody>{rows}</tbody></table>'
     )
 
 
-def table_section_html(resource: dict, bibliography_uri: str) -> str:
+def table_section_html(resource: dict, bibliography_uri: str, tr=_same) -> str:
     e = html.escape
     name = resource["name"]
     frame = data.load(name)
     fields = "".join(
         f"<tr><td><code>{e(f['name'])}</code></td><td>{e(f.get('type', 'string'))}</td>"
-        f"<td>{e(f.get('description', f.get('title', '')))}</td><td>{e(_constraints(f))}</td></tr>"
+        f"<td>{e(tr(f.get('description', f.get('title', ''))))}</td><td>{e(_constraints(f, tr))}</td></tr>"
         for f in resource["schema"]["fields"]
     )
     keys = sorted({k.strip() for cell in frame["source"].dropna() for k in cell.split(";") if k.strip()})
@@ -98,16 +119,34 @@ def table_section_html(resource: dict, bibliography_uri: str) -> str:
         f'<a href="{e(bibliography_uri)}#{e(citations.bib_anchor(k))}">{e(bib.short_label(k))}</a>' for k in keys
     )
     return (
-        f"<p>{e(resource.get('description', ''))}</p>"
-        f'<p class="ppp-coverage"><strong>Coverage:</strong> {e(_coverage(frame))}.</p>'
-        f"{_notes_html(name)}"
-        f'<table class="ppp-dictionary"><caption>Columns of {e(resource["path"])}</caption>'
-        f"<thead><tr><th>Column</th><th>Type</th><th>Meaning</th><th>Constraints</th></tr></thead>"
+        f"<p>{e(tr(resource.get('description', '')))}</p>"
+        f'<p class="ppp-coverage"><strong>{e(tr("Coverage:"))}</strong> {e(_coverage(frame, tr))}.</p>'
+        f"{_notes_html(name, tr)}"
+        f'<table class="ppp-dictionary"><caption>{e(tr("Columns of {file}").format(file=resource["path"]))}</caption>'
+        f"<thead><tr><th>{e(tr('Column'))}</th><th>{e(tr('Type'))}</th><th>{e(tr('Meaning'))}</th>"
+        f"<th>{e(tr('Constraints'))}</th></tr></thead>"
         f"<tbody>{fields}</tbody></table>"
-        f"<p><strong>Sources:</strong> {sources}.</p>"
-        f'<p class="ppp-downloads"><a href="{{static}}data/{e(resource["path"])}" download>Download {e(resource["path"])}</a>'
-        f' · <a href="{{static}}data/schemas/{e(name)}.json" download>Table Schema (JSON)</a></p>'
+        f"<p><strong>{e(tr('Sources:'))}</strong> {sources}.</p>"
+        f'<p class="ppp-downloads"><a href="{{static}}data/{e(resource["path"])}" download>'
+        f'{e(tr("Download {file}").format(file=resource["path"]))}</a>'
+        f' · <a href="{{static}}data/schemas/{e(name)}.json" download>{e(tr("Table Schema (JSON)"))}</a></p>'
     )
+
+
+def messages() -> list[str]:
+    """Every string the Data page asks its translator for, in page order."""
+    seen: dict[str, None] = {}
+
+    def record(text: str) -> str:
+        if isinstance(text, str) and text.strip():
+            seen.setdefault(text, None)
+        return text
+
+    labels_html(record)
+    outline_html(record)
+    for resource in data.validate()["resources"]:
+        table_section_html(resource, "bibliography.html", record)
+    return list(seen)
 
 
 def write_downloads(folder: Path) -> None:

@@ -10,7 +10,9 @@ The English text is the source. Uzbek and Russian come from gettext catalogs in
 * ``ppp.po``: the book's own fixed words (chart boxes, "Cite this page", the Data page,
   reference lists, the language switch);
 * ``charts.po``: every reader-visible string of every chart (titles, axes, legends,
-  categories, hover text) and of the data shown on the Data page.
+  categories, hover text);
+* ``data.po``: the Data page's words: table descriptions, column dictionaries, the notes on
+  how each table was made and checked, the verification labels, the article's outline.
 
 Each edition is a Jupyter Book build with its own generated configuration
 (``_build/staging/_config.<lang>.yml``: ``language``, the same jupyter-cache as
@@ -55,8 +57,12 @@ PENDING = {
                                          "international-cases", "design-matrix", "permitted-functions")}
     for lang in ("uz", "ru")
 }
+#: Catalogs of text that comes from data/ (the Data page's notes and column dictionaries, the
+#: charts' labels), translated with the chapters; their fixed interface words may never be pending.
+for _lang in ("uz", "ru"):
+    PENDING[_lang] |= {"data.po"}
 #: Catalogs that are not pages (interface and data strings).
-INTERFACE_DOMAINS = ("sphinx", "booktheme", "ppp", "charts")
+INTERFACE_DOMAINS = ("sphinx", "booktheme", "ppp", "charts", "data")
 
 
 def site_prefix(lang: str) -> str:
@@ -75,6 +81,7 @@ def edition_config(lang: str, staging: Path, cache: Path) -> Path:
     sphinx_config["language"] = lang
     sphinx_config["locale_dirs"] = [str(LOCALES), str(generated_locales())]
     sphinx_config["html_search_language"] = lang
+    sphinx_config["bibtex_default_style"] = "ppp-gost"  # GOST R 7.0.100-2018, as Uzbek and Russian readers cite
     words = catalog(lang, "ppp")
     config["title"] = words.get(config["title"]) or config["title"]
     config["author"] = words.get(config.get("author", "")) or config.get("author", "")

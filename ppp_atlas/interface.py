@@ -106,6 +106,9 @@ def write_templates(pot_dir: Path) -> None:
     (pot_dir / "sphinx.pot").write_text(_pot(SPHINX + CHROME), encoding="utf-8")
     (pot_dir / "booktheme.pot").write_text(_pot(BOOKTHEME), encoding="utf-8")
     (pot_dir / "ppp.pot").write_text(_pot(ppp_messages()), encoding="utf-8")
+    from . import datadocs
+
+    (pot_dir / "data.pot").write_text(_pot(datadocs.messages()), encoding="utf-8")
     strings = paths.ROOT / "_build" / "staging" / "ppp-chart-strings.json"
     if strings.exists():
         (pot_dir / "charts.pot").write_text(_pot(json.loads(strings.read_text(encoding="utf-8"))), encoding="utf-8")

@@ -127,8 +127,11 @@ def _patch_glue_numbers():
 # --- interface and links between editions -----------------------------------------
 
 def _config_inited(app, config):
+    from . import citations
+
     lang = config.language or editions.SOURCE_LANGUAGE
     _STATE["language"] = lang
+    citations.set_language(lang)
     config.templates_path.append(str(TEMPLATES))
     options = config.html_theme_options
     options["article_header_end"] = ["ppp-languages.html", "article-header-buttons.html"]

@@ -79,9 +79,16 @@ def _fill_references(app, doctree, docname):
         return
     keys = getattr(app.env, "ppp_cited", {}).get(docname, [])
     bibliography = _relative(app, docname, app.config.ppp_bibliography_doc)
-    items = citations.reference_list_html(keys, bibliography)
+    items = citations.reference_list_html(keys, bibliography, _ppp_words(app))
     for comment in comments:
         comment.replace_self(nodes.raw("", items, format="html"))
+
+
+def _ppp_words(app):
+    """The edition's translator for the book's own fixed words (``ppp.po``)."""
+    from . import editions
+
+    return editions.translator(app.config.language or editions.SOURCE_LANGUAGE, "ppp")
 
 
 def _relative(app, from_doc, to_doc):
@@ -112,7 +119,8 @@ def _cite_box(app, pagename, templatename, context, doctree):
         return
     title = html.unescape(_strip_tags(context.get("title", "")))
     url = _site_url(app) + pagename + ".html"
-    context["body"] = context.get("body", "") + citations.cite_box_html(title, url, pagename)
+    lang = app.config.language or "en"
+    context["body"] = context.get("body", "") + citations.cite_box_html(title, url, pagename, _ppp_words(app), lang)
 
 
 def _site_url(app) -> str:
@@ -153,7 +161,7 @@ class DataTables(Directive):
         for resource in data.validate()["resources"]:
             section = nodes.section(ids=[resource["name"]], names=[resource["name"]])
             section += nodes.title(text=resource.get("title", resource["name"]))
-            body = datadocs.table_section_html(resource, bibliography).replace("{static}", static)
+            body = datadocs.table_section_html(resource, bibliography, _data_translator(env)).replace("{static}", static)
             section += nodes.raw("", body, format="html")
             result.append(section)
         return result
@@ -163,33 +171,42 @@ class _DataHtml(Directive):
     """A block of the Data page made from data: re-read when any table changes."""
 
     has_content = False
-    render = staticmethod(lambda: "")
+    render = staticmethod(lambda tr: "")
 
     def run(self):
         env = self.state.document.settings.env
         for path in [paths.PACKAGE, *paths.DATA.glob("*.csv"), *paths.DATA.glob("schemas/*.json")]:
             env.note_dependency(str(path))
-        return [nodes.raw("", type(self).render(), format="html")]
+        return [nodes.raw("", type(self).render(_data_translator(env)), format="html")]
+
+
+def _data_translator(env):
+    """The edition's translator for the Data page (``locales/<lang>/LC_MESSAGES/data.po``)."""
+    from . import editions
+
+    lang = env.config.language or editions.SOURCE_LANGUAGE
+    env.note_dependency(str(editions.LOCALES / lang / "LC_MESSAGES" / "data.po"))
+    return editions.translator(lang, "data")
 
 
 class VerificationLabels(_DataHtml):
     """``{verification-labels}``: every label a ``verification`` cell may hold, defined for readers."""
 
     @staticmethod
-    def render():
+    def render(tr):
         from . import datadocs
 
-        return datadocs.labels_html()
+        return datadocs.labels_html(tr)
 
 
 class ArticleOutline(_DataHtml):
     """``{article-outline}``: the numbered outline of the source article, from ``data/article-outline.csv``."""
 
     @staticmethod
-    def render():
+    def render(tr):
         from . import datadocs
 
-        return datadocs.outline_html()
+        return datadocs.outline_html(tr)
 
 
 def _copy_assets(app, exception):
