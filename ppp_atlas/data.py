@@ -25,7 +25,7 @@ import pandas as pd
 from . import paths
 
 PROVENANCE = ["source", "locator", "accessed", "verification", "note"]
-VERIFICATION = ["confirmed", "corrected", "unverified"]
+VERIFICATION = ["confirmed", "corrected", "inferred", "partial", "model", "unverified"]
 TRUE_VALUES = {"true", "True", "TRUE", "1"}
 FALSE_VALUES = {"false", "False", "FALSE", "0"}
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -200,7 +200,7 @@ def _check_provenance(record: dict, keys: frozenset[str], name: str, line: int, 
     status = record.get("verification")
     if status is not None and status not in VERIFICATION:
         problems.append(Problem(name, f'"{status}" is not one of {", ".join(VERIFICATION)}', line, "verification"))
-    if status in ("corrected", "unverified") and not record.get("note", "").strip():
+    if status in ("corrected", "inferred", "partial", "unverified") and not record.get("note", "").strip():
         problems.append(Problem(name, f"a row marked {status} needs a note saying why", line, "note"))
 
 
