@@ -229,3 +229,19 @@ def test_finish_site_names_the_page_and_a_handler_that_is_not_from_data(tmp_path
     message = str(error.value)
     assert message.startswith("book/x.html line 8: <button> has an inline event handler onmouseover=\"zoom()\"")
     assert "not text from data/" in message and "postprocess.HANDLERS" in message
+
+
+def test_notebook_tables_escape_data_in_cells_they_format_and_in_their_labels():
+    import pandas as pd
+
+    frame = pd.DataFrame({"note": ['Singapore <script>alert(1)</script> a "quoted" attr=', None], "n": [1500.0, None]},
+                         index=['Spain onclick="x()" < 5 staff', "ok"])
+    # a notebook's own formatter with na_rep: pandas would skip its escape option here
+    styled = frame.style.format({"n": lambda v: "" if pd.isna(v) else f"{v:,.0f}"}, na_rep="").to_html()
+    assert "<script>alert(1)" not in styled and "&lt;script&gt;alert(1)&lt;/script&gt;" in styled
+    assert 'onclick="x()" <' not in styled and "Spain onclick=&#34;x()&#34; &lt; 5 staff" in styled
+    assert ">1,500<" in styled
+    frame.columns = ["<b>note</b>", "n"]
+    assert "&lt;b&gt;note&lt;/b&gt;" in frame.style.to_html()
+    cells, _ = _texts(postprocess.process_page(THEME_HEAD + f"<body>{styled}</body></html>"), "td")
+    assert 'Singapore <script>alert(1)</script> a "quoted" attr=' in cells
