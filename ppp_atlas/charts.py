@@ -154,6 +154,24 @@ def stable_styler_ids() -> None:
     Styler.__init__ = __init__
     # data shown in a notebook table is text: escape its markup (pandas does not by default)
     pd.set_option("styler.format.escape", "html")
+    # ... also in cells a notebook formats itself (pandas applies the option only to its own
+    # default formatter, so ``.format({...}, na_rep="")`` would show a value's markup as markup)
+    # and in the row and column labels, which may be values from data such as country names
+    original_format, original_format_index = Styler.format, Styler.format_index
+
+    def format(self, *args, escape=None, **kwargs):
+        return original_format(self, *args, escape=escape or pd.get_option("styler.format.escape"), **kwargs)
+
+    def format_index(self, *args, escape=None, **kwargs):
+        return original_format_index(self, *args, escape=escape or pd.get_option("styler.format.escape"), **kwargs)
+
+    def escaped_init(self, data, *args, **kwargs):
+        __init__(self, data, *args, **kwargs)
+        for axis in (0, 1):
+            self.format_index(axis=axis)
+
+    escaped_init.ppp_stable = True
+    Styler.format, Styler.format_index, Styler.__init__ = format, format_index, escaped_init
     # the default repr shows a memory address, different on every run
     Styler.__repr__ = lambda self: f"<Styler: {self.data.shape[0]} rows x {self.data.shape[1]} columns>"
 

@@ -4,6 +4,15 @@ Run by the Sphinx extension when a build finishes (before the staging site
 replaces the last good one). Every step is idempotent, so pages that an
 incremental build did not rewrite can be processed again safely.
 
+**How pages are read.** Each page is parsed with the standard library's
+HTML parser (:class:`html.parser.HTMLParser`, which reports where every start
+tag begins and ends). Only real elements and their real attributes are
+rewritten, by replacing the exact span of the tag or attribute; every other
+byte of the page is kept. Text is never mistaken for markup, so a value from
+``data/`` such as ``onclick="x()"``, ``< 5 staff`` or ``<script>`` quoted in a
+note stays what it is on the page: text. The attributes inside a tag are
+located with the same tokenizer the parser uses for that tag.
+
 * **Icons.** The theme ships Font Awesome twice: ``fontawesome.js`` (540 KB
   gzip, every icon as SVG in JavaScript) and the webfonts (270 KB gzip). The
   script is removed from every page and the webfonts are cut down to the
@@ -23,130 +32,356 @@ incremental build did not rewrite can be processed again safely.
   then declares, in a ``<meta>`` tag first in ``<head>``, a policy that allows
   only the site's own files plus the exact inline scripts the page holds (by
   SHA-256 hash): no inline event handler, no eval, no other host.
+
+A page that the policy cannot serve stops the build with :class:`MarkupError`:
+an inline event handler other than the theme's two, or an inline script whose
+code is a value from ``data/`` (text that reached the page as markup, which the
+hashes would otherwise allow to run). When the offending text comes from a
+table in ``data/``, the message names the file, row and field; otherwise it
+names the page, its line and the element, for whoever changed the theme or a
+chapter's raw HTML.
 """
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import html
 import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
 from pathlib import Path
 
-FONTAWESOME_SCRIPT = re.compile(r'[ \t]*<script[^>]*src="[^"]*scripts/fontawesome\.js[^"]*"[^>]*></script>\n?')
-TAG_A = re.compile(r"""<a\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
-HREF = re.compile(r"""\shref=(["'])(.*?)\1""", re.S)
-REL = re.compile(r"""\srel=(["'])(.*?)\1""", re.S)
-INLINE_SCRIPT = re.compile(r"<script((?:\s[^>]*)?)>(.*?)</script>", re.S)
-HANDLER = re.compile(r"""\s(on[a-z]+=(["']).*?\2)""", re.S)
-CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 FA_NAME = re.compile(r"\bfa-[a-z0-9-]+")
 FA_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:(?:before|after),?)+)\{content:"\\([0-9a-f]{2,5})"\}')
 
-SEARCH_SCRIPTS = re.compile(r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>\n?')
+SEARCH_SCRIPTS = ("_static/searchtools.js", "_static/language_data.js", "searchindex.js")
 DEFERRABLE = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js", "sphinx-book-theme.js",
               "togglebutton.js", "design-tabs.js", "searchtools.js", "language_data.js", "searchindex.js")
-BLOCKING_SCRIPT = re.compile(r'<script((?:\s(?!defer|async)[a-z-]+="[^"]*")*)\s+src="([^"]+)"></script>')
+EXECUTABLE_TYPES = ("", "text/javascript", "module", "application/javascript")
 POLICY = ("default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
           "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
           "base-uri 'self'; form-action 'self'")
+CSP = "Content-Security-Policy"
+
+# The theme's inline handlers and the attributes that replace them (ppp-page.js acts on them).
+HANDLERS = {("onclick", "toggleFullScreen()"): ("data-ppp-action", "fullscreen"),
+            ("onclick", "window.print()"): ("data-ppp-action", "print")}
+SEARCH_BUTTON_CLASS = "btn search-button-field search-button__button pst-js-only"
+
+
+class MarkupError(ValueError):
+    """A page holds markup the Content-Security-Policy cannot allow."""
+
+
+# --- the parsed page -----------------------------------------------------------------
+
+@dataclass
+class Attribute:
+    name: str            # lower case, as the parser reports it
+    value: str | None    # unescaped, as the parser reports it
+    start: int           # where the attribute's name begins in the page
+    end: int             # where its value (or its name, if it has none) ends
+    space: int           # where the white space before it begins
+
+
+@dataclass
+class Tag:
+    name: str
+    start: int
+    end: int                                  # just after ">"
+    attributes: list[Attribute] = field(default_factory=list)
+    self_closing: bool = False
+    body: tuple[int, int] | None = None       # script/style: the raw text between the tags
+    close_end: int | None = None              # just after the end tag, when there is one
+
+    def get(self, name: str) -> str | None:
+        """The first value of attribute ``name`` (None if absent or written without a value)."""
+        for attribute in self.attributes:
+            if attribute.name == name:
+                return attribute.value
+        return None
+
+    def has(self, name: str) -> bool:
+        return any(attribute.name == name for attribute in self.attributes)
+
+    def attribute(self, name: str) -> Attribute | None:
+        return next((a for a in self.attributes if a.name == name), None)
+
+    @property
+    def last_attribute_end(self) -> int:
+        return self.attributes[-1].end if self.attributes else self.start + 1 + len(self.name)
+
+
+class _Scanner(HTMLParser):
+    """Collects every start tag with its exact span; raw text of script and style kept apart."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", page)]
+        self.tags: list[Tag] = []
+        self._open_raw: Tag | None = None
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def _tag(self, name: str, self_closing: bool) -> Tag:
+        start = self._offset()
+        raw = self.get_starttag_text() or ""
+        tag = Tag(name, start, start + len(raw), _attributes(raw, start), self_closing)
+        self.tags.append(tag)
+        return tag
+
+    def handle_starttag(self, name, attrs):
+        tag = self._tag(name, False)
+        if name in self.CDATA_CONTENT_ELEMENTS:
+            self._open_raw = tag
+
+    def handle_startendtag(self, name, attrs):
+        self._tag(name, True)
+
+    def handle_endtag(self, name):
+        tag, self._open_raw = self._open_raw, None
+        if tag is not None and tag.name == name:
+            start = self._offset()
+            tag.body = (tag.end, start)
+            close = self.page.find(">", start)
+            tag.close_end = close + 1 if close != -1 else len(self.page)
+
+
+def _attributes(raw: str, offset: int) -> list[Attribute]:
+    """The attributes of one start tag, located the way ``HTMLParser.parse_starttag`` finds them."""
+    match = tagfind_tolerant.match(raw, 1)
+    if match is None:
+        return []
+    found, position = [], match.end()
+    previous_end = 1 + len(match.group(1))
+    end = len(raw) - (2 if raw.endswith("/>") else 1)
+    while position < end:
+        m = attrfind_tolerant.match(raw, position)
+        if not m:
+            break
+        value = m.group(3)
+        if value is not None and value[:1] == value[-1:] and value[:1] in ("'", '"') and len(value) > 1:
+            value = value[1:-1]
+        if value is not None:
+            value = html.unescape(value)
+        content_end = m.end(3) if m.group(3) is not None else m.end(1)
+        found.append(Attribute(m.group(1).lower(), value, offset + m.start(1), offset + content_end,
+                               offset + previous_end))
+        previous_end, position = content_end, m.end()
+    return found
+
+
+def parse(page: str) -> list[Tag]:
+    """Every start tag of ``page`` in document order, with exact positions."""
+    scanner = _Scanner(page)
+    scanner.feed(page)
+    scanner.close()
+    return scanner.tags
+
+
+# --- rewriting --------------------------------------------------------------------
+
+def _attr(name: str, value: str) -> str:
+    return f'{name}="{html.escape(value, quote=True)}"'
+
+
+def _line_start(page: str, at: int) -> int:
+    """``at`` moved back over spaces and tabs, so a removed tag takes its indentation along."""
+    while at > 0 and page[at - 1] in " \t":
+        at -= 1
+    return at
+
+
+def _through_newline(page: str, at: int) -> int:
+    return at + 1 if page.startswith("\n", at) else at
+
+
+def _script_src_name(tag: Tag) -> str:
+    return (tag.get("src") or "").split("?")[0].rsplit("/", 1)[-1]
+
+
+def _is_executable(tag: Tag) -> bool:
+    return not tag.has("src") and (tag.get("type") or "").strip().lower() in EXECUTABLE_TYPES
+
+
+def _removal(page: str, tag: Tag) -> tuple[int, int, str]:
+    end = tag.close_end if tag.close_end is not None else tag.end
+    return _line_start(page, tag.start), _through_newline(page, end), ""
+
+
+def _edits(page: str, tags: list[Tag], search_page: bool) -> list[tuple[int, int, str]]:
+    edits: list[tuple[int, int, str]] = []
+    for tag in tags:
+        if tag.name == "script" and tag.has("src") and tag.body == (tag.end, tag.end):
+            src = tag.get("src") or ""
+            if "scripts/fontawesome.js" in src:
+                edits.append(_removal(page, tag))
+                continue
+            if not search_page and src.endswith(SEARCH_SCRIPTS) and [a.name for a in tag.attributes] == ["src"]:
+                edits.append(_removal(page, tag))
+                continue
+            if _script_src_name(tag) in DEFERRABLE and not tag.has("defer") and not tag.has("async"):
+                source = tag.attribute("src")
+                edits.append((source.space, source.start, " defer "))
+        if tag.name == "meta" and (tag.get("http-equiv") or "").lower() == CSP.lower():
+            edits.append((tag.start, _through_newline(page, tag.end), ""))
+        if tag.name == "a":
+            edits.extend(_noopener(page, tag))
+        for attribute in tag.attributes:
+            if attribute.name == "role" and attribute.value == "doc-biblioentry":
+                edits.append((attribute.start, attribute.end, _attr("role", "listitem")))
+            elif (attribute.name, attribute.value) in HANDLERS:
+                edits.append((attribute.start, attribute.end, _attr(*HANDLERS[(attribute.name, attribute.value)])))
+        if (tag.name == "button" and tag.get("class") == SEARCH_BUTTON_CLASS and tag.get("title") == "Search"
+                and tag.get("aria-label") == "Search"):
+            label = tag.attribute("aria-label")
+            edits.append((label.space, label.end, ""))
+    return edits
+
+
+def _noopener(page: str, tag: Tag) -> list[tuple[int, int, str]]:
+    href = tag.get("href")
+    if href is None or not re.match(r"(https?:)?//", href):
+        return []
+    rel = tag.attribute("rel")
+    if rel is None:  # appended after the last attribute; line breaks inside the tag are kept
+        tail = page[tag.last_attribute_end:tag.end]
+        tail = tail[:-2] + ' rel="noopener"/>' if tag.self_closing else tail[:-1].rstrip("/ ") + ' rel="noopener">'
+        return [(tag.last_attribute_end, tag.end, tail)]
+    values = (rel.value or "").split()
+    if "noopener" in values:
+        return []
+    return [(rel.space, rel.end, " " + _attr("rel", " ".join(values + ["noopener"])))]
+
+
+def _apply(page: str, edits: list[tuple[int, int, str]]) -> str:
+    out, at = [], 0
+    for start, end, text in sorted(edits):
+        if start < at:
+            raise AssertionError(f"overlapping rewrites at {start} (postprocess bug)")
+        out += [page[at:start], text]
+        at = end
+    return "".join(out) + page[at:]
 
 
 def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def _is_executable(attrs: str) -> bool:
-    if re.search(r"\ssrc=", attrs):
-        return False
-    kind = re.search(r"""\stype=(["'])(.*?)\1""", attrs)
-    return kind is None or kind.group(2).strip().lower() in ("", "text/javascript", "module", "application/javascript")
+def inline_scripts(page: str, tags: list[Tag] | None = None) -> list[str]:
+    """The code of every inline script element that a browser would run."""
+    tags = parse(page) if tags is None else tags
+    return [page[t.body[0]:t.body[1]] for t in tags if t.name == "script" and t.body and _is_executable(t)]
 
 
-def content_security_policy(page: str) -> str:
+def inline_handlers(tags: list[Tag]) -> list[tuple[Tag, Attribute]]:
+    return [(t, a) for t in tags for a in t.attributes if a.name.startswith("on") and len(a.name) > 2]
+
+
+def check_markup(page: str, tags: list[Tag], allowed: dict | None = None) -> None:
+    """Raise :class:`MarkupError` for markup the policy cannot allow: an inline event handler
+    (other than those in ``allowed``) or an inline script whose code is a value from ``data/``."""
+    for tag, attribute in inline_handlers(tags):
+        if (attribute.name, attribute.value) not in (allowed or {}):
+            raise MarkupError(_handler_message(page, tag, attribute))
+    for tag in (t for t in tags if t.name == "script" and t.body and _is_executable(t)):
+        code = page[tag.body[0]:tag.body[1]].strip()
+        found = [place for place, value in _script_cells() if code and code in value]
+        if found:
+            raise MarkupError(f"{_line(page, tag)}: a <script> element runs code that comes from {'; '.join(found)}. "
+                              "That value reaches the page as markup, not text; show it escaped (charts, tables "
+                              "and glue escape data), or reword the value")
+
+
+def content_security_policy(page: str, tags: list[Tag] | None = None) -> str:
     """The policy for one page: the site's own files plus hashes of its inline code."""
-    scripts = sorted({_sha256(body) for attrs, body in INLINE_SCRIPT.findall(page) if _is_executable(attrs)})
-    handlers = HANDLER.findall(page)
-    if handlers:
-        raise ValueError(f"inline event handler {handlers[0][0]}: replace it in postprocess.HANDLERS")
-    return POLICY.format(scripts=" ".join(["'self'"] + scripts))
+    tags = parse(page) if tags is None else tags
+    check_markup(page, tags)
+    scripts = inline_scripts(page, tags)
+    return POLICY.format(scripts=" ".join(["'self'"] + sorted({_sha256(code) for code in scripts})))
 
 
-HANDLERS = {' onclick="toggleFullScreen()"': ' data-ppp-action="fullscreen"',
-            ' onclick="window.print()"': ' data-ppp-action="print"'}
+def _line(page: str, tag: Tag) -> str:
+    return f"line {page.count(chr(10), 0, tag.start) + 1}"
 
 
-A11Y_FIXES = {' role="doc-biblioentry"': ' role="listitem"',
-              'class="btn search-button-field search-button__button pst-js-only" title="Search" aria-label="Search"':
-              'class="btn search-button-field search-button__button pst-js-only" title="Search"'}
+def _handler_message(page: str, tag: Tag, attribute: Attribute) -> str:
+    element = page[tag.start:tag.end]
+    shown = element if len(element) <= 160 else element[:157] + "..."
+    value = attribute.value or ""
+    found = [place for place, cell in _data_cells() if attribute.name in cell.lower() and value in cell]
+    where = (f"{_line(page, tag)}: <{tag.name}> has an inline event handler {attribute.name}=\"{value}\", "
+             f"which the page's Content-Security-Policy forbids ({shown})")
+    if found:
+        return (f"{where}. It comes from {'; '.join(found)}: that value reaches the page as markup, not text. "
+                "Show it escaped (charts, tables and glue escape data), or reword the value")
+    return (f"{where}. It is not text from data/: it is the theme's or a page's own markup. Replace it with a "
+            "data-ppp-action attribute (postprocess.HANDLERS) handled in _static/ppp-page.js")
 
 
-def fix_accessibility(page: str) -> str:
-    for markup, fixed in A11Y_FIXES.items():
-        page = page.replace(markup, fixed)
-    return page
+DATA_FOLDER: Path | None = None   # None: the repository's data/ (tests point it at a copy)
 
 
-def replace_inline_handlers(page: str) -> str:
-    for handler, action in HANDLERS.items():
-        page = page.replace(handler, action)
-    return page
+def _data_cells() -> list[tuple[str, str]]:
+    """Every non-empty cell of ``data/*.csv`` as ("data/file.csv row n, field f", value); row n is line n."""
+    from . import paths
+
+    folder = DATA_FOLDER or paths.DATA
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.csv")))
+    return _read_cells(folder, stamp)
 
 
-def add_csp(page: str) -> str:
-    page = CSP_META.sub("", page)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(page)}">\n'
-    charset = re.search(r"<meta charset=[^>]*>\n?", page)
-    head = re.search(r"<head(\s[^>]*)?>\n?", page)
-    if not (charset or head):
-        raise ValueError("page has no <head>")
-    at = (charset or head).end()
-    return page[:at] + meta + page[at:]
+@lru_cache(maxsize=4)
+def _read_cells(folder: Path, _stamp: tuple) -> list[tuple[str, str]]:
+    cells = []
+    for table in sorted(folder.glob("*.csv")):
+        with table.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            for row in reader:
+                line = reader.line_num
+                cells += [(f"{folder.name}/{table.name} row {line}, field {column}", cell)
+                          for column, cell in zip(header, row) if cell]
+    return cells
 
 
-def _noopener(match: re.Match) -> str:
-    tag = match.group(0)
-    href = HREF.search(tag)
-    if not href or not re.match(r"(https?:)?//", href.group(2)):
-        return tag
-    rel = REL.search(tag)
-    if rel is None:
-        return tag[:-1].rstrip("/ ") + ' rel="noopener">' if not tag.endswith("/>") else tag[:-2] + ' rel="noopener"/>'
-    values = rel.group(2).split()
-    if "noopener" in values:
-        return tag
-    return tag[:rel.start()] + f' rel="{" ".join(values + ["noopener"])}"' + tag[rel.end():]
-
-
-def add_noopener(page: str) -> str:
-    return TAG_A.sub(_noopener, page)
-
-
-def drop_fontawesome_script(page: str) -> str:
-    return FONTAWESOME_SCRIPT.sub("", page)
-
-
-def drop_search_scripts(page: str) -> str:
-    return SEARCH_SCRIPTS.sub("", page)
-
-
-def _defer(match: re.Match) -> str:
-    attrs, src = match.groups()
-    if src.split("?")[0].rsplit("/", 1)[-1] not in DEFERRABLE:
-        return match.group(0)
-    return f'<script{attrs} defer src="{src}"></script>'
-
-
-def defer_scripts(page: str) -> str:
-    return BLOCKING_SCRIPT.sub(_defer, page)
+def _script_cells() -> list[tuple[str, str]]:
+    return [(place, value) for place, value in _data_cells() if "<script" in value.lower()]
 
 
 def process_page(page: str, search_page: bool = False) -> str:
-    if not search_page:
-        page = drop_search_scripts(page)
-    page = drop_fontawesome_script(page)
-    page = fix_accessibility(defer_scripts(page))
-    page = replace_inline_handlers(add_noopener(page))
-    return add_csp(page)
+    """One finished page: the rewrites above, then the policy first in ``<head>``."""
+    tags = parse(page)
+    check_markup(page, tags, allowed=HANDLERS)  # before any rewrite: lines are those of the page as written
+    page = _apply(page, _edits(page, tags, search_page))
+    tags = parse(page)
+    meta = f'<meta http-equiv="{CSP}" content="{content_security_policy(page, tags)}">\n'
+    anchor = next((t for t in tags if t.name == "meta" and t.get("charset") is not None), None)
+    anchor = anchor or next((t for t in tags if t.name == "head"), None)
+    if anchor is None:
+        raise MarkupError("page has no <head>")
+    at = _through_newline(page, anchor.end)
+    return page[:at] + meta + page[at:]
+
+
+def has_policy(page: str) -> bool:
+    return any(t.name == "meta" and (t.get("http-equiv") or "").lower() == CSP.lower() for t in parse(page))
+
+
+# --- icons ---------------------------------------------------------------------------
+
+def icon_names(page: str) -> set[str]:
+    """Font Awesome names in a page's class attributes and inline scripts (never in its text)."""
+    tags = parse(page)
+    names = {n for t in tags for n in FA_NAME.findall(t.get("class") or "")}
+    for body in (page[t.body[0]:t.body[1]] for t in tags if t.name == "script" and t.body):
+        names.update(FA_NAME.findall(body))
+    return names
 
 
 def icon_codepoints(outdir: Path) -> set[int]:
@@ -157,10 +392,11 @@ def icon_codepoints(outdir: Path) -> set[int]:
         for name in re.findall(r"\.(fa-[a-z0-9-]+):", selectors):
             codepoint[name] = int(hexcode, 16)
     names: set[str] = set()
-    sources = list(outdir.rglob("*.html")) + [p for p in (outdir / "_static").rglob("*.js")
-                                             if p.name != "fontawesome.js" and "vendor" not in p.parts]
-    for path in sources:
-        names.update(FA_NAME.findall(path.read_text(encoding="utf-8", errors="ignore")))
+    for path in outdir.rglob("*.html"):
+        names.update(icon_names(path.read_text(encoding="utf-8", errors="ignore")))
+    for path in (outdir / "_static").rglob("*.js"):
+        if path.name != "fontawesome.js" and "vendor" not in path.parts:
+            names.update(FA_NAME.findall(path.read_text(encoding="utf-8", errors="ignore")))
     return {codepoint[n] for n in names if n in codepoint}
 
 
@@ -231,9 +467,13 @@ def finish_site(outdir: Path) -> None:
         if "_static" in path.relative_to(outdir).parts:
             continue
         before = path.read_text(encoding="utf-8")
-        if CSP_META.search(before):
+        if has_policy(before):
             continue
-        path.write_text(process_page(before, search_page=path == outdir / "search.html"), encoding="utf-8")
+        try:
+            after = process_page(before, search_page=path == outdir / "search.html")
+        except MarkupError as error:
+            raise MarkupError(f"{path.relative_to(outdir).as_posix()} {error}") from None
+        path.write_text(after, encoding="utf-8")
         written += path != outdir / "index.html"  # the root redirect is rewritten on every build
     (outdir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)
     (outdir / "_static" / "scripts" / "fontawesome.js.map").unlink(missing_ok=True)
