@@ -58,7 +58,7 @@ def normalise_uzbek(text: str) -> str:
     """
     from .editions import uzbek_apostrophes  # the one rule for all Uzbek text of the book
 
-    return uzbek_apostrophes(text)
+    return uzbek_apostrophes(text.replace("`", "'"))  # a name holds no Markdown code
 
 
 def cldr_version() -> str:

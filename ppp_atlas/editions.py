@@ -108,24 +108,35 @@ def generated_locales() -> Path:
 # --- Uzbek letters ------------------------------------------------------------------
 
 _APOSTROPHES = "'‘’ʻʼ`´"
-_PROTECTED = re.compile(r"`[^`]*`|\]\([^)]*\)|https?://\S+")
+#: Spans left as written: roles other than {term} (their targets are keys), a {term} role's
+#: target, inline code, link targets and URLs.
+_PROTECTED = re.compile(r"\{[a-z:-]+\}`[^`]*`|`[^`]*`|\]\([^)]*\)|https?://\S+")
+_TERM = re.compile(r"(\{term\}`)([^`<]*)(<[^`]*>)?(`)")
 
 
 def uzbek_apostrophes(text: str) -> str:
-    """Uzbek Latin text with its own letters: an apostrophe of any kind between two letters
-    becomes U+02BB after o or g (oʻ, gʻ) and U+02BC elsewhere (the tutuq belgisi: taʼlim).
-    Code, role targets, link targets and URLs are left as written."""
+    """Uzbek Latin text with its own letters: an apostrophe of any kind after o or g becomes
+    U+02BB (oʻ, gʻ: also at a word's end, as in *mablagʻ*), and one between two other letters
+    U+02BC (the tutuq belgisi: taʼlim). Code, role targets, link targets and URLs are left
+    as written."""
     def fix(segment: str) -> str:
         chars = list(segment)
-        for i in range(1, len(chars) - 1):
-            if chars[i] in _APOSTROPHES and chars[i - 1].isalpha() and chars[i + 1].isalpha():
-                chars[i] = "ʻ" if chars[i - 1] in "oOgG" else "ʼ"
+        for i in range(1, len(chars)):
+            if chars[i] not in _APOSTROPHES or chars[i] == "`" or not chars[i - 1].isalpha():
+                continue
+            following = chars[i + 1] if i + 1 < len(chars) else ""
+            if chars[i - 1] in "oOgG" and (following.isalpha() or (i >= 2 and chars[i - 2].isalpha())):
+                chars[i] = "ʻ"
+            elif following.isalpha():
+                chars[i] = "ʼ"
         return "".join(chars)
 
     out, last = [], 0
     for match in _PROTECTED.finditer(text):
         out.append(fix(text[last:match.start()]))
-        out.append(match.group(0))
+        term = _TERM.fullmatch(match.group(0))
+        # a glossary role's visible words are Uzbek text; its <target> is an English key
+        out.append(term.group(1) + fix(term.group(2)) + (term.group(3) or "") + term.group(4) if term else match.group(0))
         last = match.end()
     out.append(fix(text[last:]))
     return "".join(out)
