@@ -57,6 +57,7 @@ serve:
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 bench: setup assets
+	$(PY) benchmarks/editions.py
 	$(PY) benchmarks/bench.py
 
 linkcheck: setup

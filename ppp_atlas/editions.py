@@ -60,7 +60,7 @@ PENDING = {
 #: Catalogs of text that comes from data/ (the Data page's notes and column dictionaries, the
 #: charts' labels), translated with the chapters; their fixed interface words may never be pending.
 for _lang in ("uz", "ru"):
-    PENDING[_lang] |= {"data.po"}
+    PENDING[_lang] |= {"data.po", "charts.po"}
 #: Catalogs that are not pages (interface and data strings).
 INTERFACE_DOMAINS = ("sphinx", "booktheme", "ppp", "charts", "data")
 
@@ -193,6 +193,49 @@ def catalog(lang: str, domain: str) -> dict[str, str]:
     return _catalog(lang, domain, catalog_mtime(lang, domain))
 
 
+def data_words(lang: str) -> dict[str, str]:
+    """Words that come from data into charts and glued text: country names from CLDR (through
+    ``data/countries.csv``), the rest from the edition's ``charts`` catalog."""
+    if lang == SOURCE_LANGUAGE:
+        return {}
+    return {**_country_names(lang, _mtime(paths.DATA / "countries.csv")), **catalog(lang, "charts")}
+
+
+def _mtime(path: Path) -> float:
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+@lru_cache(maxsize=8)
+def _country_names(lang: str, mtime: float) -> dict[str, str]:
+    import csv
+
+    with (paths.DATA / "countries.csv").open(encoding="utf-8") as handle:
+        return {row["name_en"]: row[f"name_{lang}"] for row in csv.DictReader(handle) if row.get(f"name_{lang}")}
+
+
+def glued_strings(staging: Path) -> list[str]:
+    """The text values notebooks glue (not numbers, dates, charts or tables, not country names):
+    the words a translated page pastes from a notebook, for the ``charts`` catalog."""
+    import ast
+    import json
+
+    countries = set(_country_names("uz", _mtime(paths.DATA / "countries.csv")))
+    found: dict[str, None] = {}
+    for path in sorted((staging / "_build" / "jupyter_execute").rglob("*.glue.json")):
+        for item in json.loads(path.read_text(encoding="utf-8")).values():
+            text = item.get("data", {}).get("text/plain") if isinstance(item, dict) else None
+            if text is None or "text/html" in item.get("data", {}):
+                continue
+            try:
+                value = ast.literal_eval(text)
+            except (SyntaxError, ValueError):
+                continue
+            if (isinstance(value, str) and re.search(r"[A-Za-z]{2}", value) and value not in countries
+                    and not value.startswith(("Chart ", "<Styler"))):
+                found.setdefault(value, None)
+    return list(found)
+
+
 def translator(lang: str, domain: str):
     """A function that translates one English string of ``domain`` (unknown strings unchanged)."""
     messages = catalog(lang, domain)
@@ -209,6 +252,49 @@ def coverage(lang: str) -> list[Coverage]:
         result.append(Coverage(str(path.relative_to(LOCALES / lang / "LC_MESSAGES")), len(messages), translated,
                                len(fuzzy), untranslated, fuzzy))
     return result
+
+
+# --- the termbase -------------------------------------------------------------------
+
+def termbase() -> dict[str, dict[str, list[str]]]:
+    """The glossary's three-language table: ``{English headword: {"uz": [forms], "ru": [forms]}}``."""
+    table = {}
+    for line in (paths.ROOT / "book" / "glossary.md").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("| {term}"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        term = re.search(r"\{term\}`([^`]+)`", cells[0]).group(1)
+        table[term] = {lang: [f.strip() for f in re.sub(r"<[^>]+>", "", cell).replace("†", "").split(";") if f.strip()]
+                       for lang, cell in (("uz", cells[1]), ("ru", cells[2]))}
+    return table
+
+
+def _term_keys(form: str) -> set[str]:
+    """What an inflected use of a termbase form must start with: its first word's stem, or
+    an abbreviation given in brackets (DXSh, KPI, ГЧП)."""
+    keys = {a.strip().lower() for abbr in re.findall(r"\(([^)]+)\)", form) for a in re.split(r"[,;]", abbr)}
+    words = re.findall(r"\w+", re.sub(r"\([^)]*\)", "", form).lower())
+    if words:
+        keys.add(words[0][:5])
+    return {k for k in keys if k}
+
+
+def termbase_problems(lang: str) -> list[str]:
+    """Glossary roles whose visible words are not a form of the termbase's term."""
+    table, problems = termbase(), []
+    for path in catalog_files(lang):
+        for message in read_catalog(path):
+            if not message.string or not isinstance(message.string, str) or message.fuzzy:
+                continue
+            for visible, target in re.findall(r"\{term\}`([^`<]*?)\s*<([^>`]+)>`", message.string):
+                forms = table.get(target, {}).get(lang)
+                if not forms:
+                    continue
+                keys = set().union(*(_term_keys(f) for f in forms))
+                words = [w.lower() for w in re.findall(r"\w+", visible)]
+                if not any(w.startswith(k) for k in keys for w in words):
+                    problems.append(f"{lang}/{path.name}: {{term}}`{visible} <{target}>` is not a form of {forms}")
+    return problems
 
 
 # --- markup that must survive translation ----------------------------------------

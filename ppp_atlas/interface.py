@@ -109,9 +109,12 @@ def write_templates(pot_dir: Path) -> None:
     from . import datadocs
 
     (pot_dir / "data.pot").write_text(_pot(datadocs.messages()), encoding="utf-8")
-    strings = paths.ROOT / "_build" / "staging" / "ppp-chart-strings.json"
-    if strings.exists():
-        (pot_dir / "charts.pot").write_text(_pot(json.loads(strings.read_text(encoding="utf-8"))), encoding="utf-8")
+    staging = paths.ROOT / "_build" / "staging"
+    strings = staging / "ppp-chart-strings.json"
+    chart_words = json.loads(strings.read_text(encoding="utf-8")) if strings.exists() else []
+    countries = set(editions.data_words("uz")) - set(editions.catalog("uz", "charts"))
+    words = [w for w in dict.fromkeys([*chart_words, *editions.glued_strings(staging)]) if w not in countries]
+    (pot_dir / "charts.pot").write_text(_pot(words), encoding="utf-8")
 
 
 def normalise_catalogs(lang: str) -> None:

@@ -96,6 +96,39 @@ def localise_number(value, fmt_spec: str, lang: str) -> str | None:
     return format_decimal(value, format=pattern, locale=lang)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
+#: How each edition writes a full date (CLDR patterns): 2017-yil 3-aprel; 3 апреля 2017 г.
+DATE_PATTERNS = {"uz": "y-'yil' d-MMMM", "ru": "d MMMM y 'г.'"}
+
+
+def localise_text(value: str, lang: str) -> str | None:
+    """A glued text value as the edition writes it: ISO dates as dates, numbers the notebook
+    formatted in English ("5,000", "83%") in the edition's convention, country names from CLDR,
+    other words from the edition's ``charts`` catalog. None when nothing applies."""
+    import datetime
+
+    from babel.dates import format_date
+
+    if lang == editions.SOURCE_LANGUAGE:
+        return None
+    if _ISO_DATE.fullmatch(value):
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+        return format_date(day, DATE_PATTERNS.get(lang, "long"), locale=lang)
+    if _GROUPED.fullmatch(value):
+        return localise_number(int(value.replace(",", "")), ",d", lang)
+    match = _PERCENT.fullmatch(value)
+    if match:
+        number = float(match.group(1))
+        digits = len(match.group(1).split(".")[1]) if "." in match.group(1) else 0
+        return localise_number(number / 100, f".{digits}%", lang)
+    return editions.data_words(lang).get(value)
+
+
 def _patch_glue_numbers():
     from myst_nb.core import variables
     from myst_nb.ext.glue import crossref, roles
@@ -117,6 +150,8 @@ def _patch_glue_numbers():
             return english
         if fmt_spec and fmt_spec[-1] in "dbcoxX" and isinstance(value, float):
             value = int(value)
+        if isinstance(value, str):
+            return localise_text(value, lang) or english
         return localise_number(value, fmt_spec, lang) or english
 
     format_plain_text.ppp_localised = True

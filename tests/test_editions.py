@@ -89,6 +89,16 @@ def test_catalogs_carry_the_current_english(tmp_path):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("lang", editions.TRANSLATIONS)
+def test_one_termbase(lang):
+    """Every glossary link in a translation uses the glossary table's form of its term
+    (inflected as the sentence needs), so no term has two renderings."""
+    table = editions.termbase()
+    assert len(table) > 30 and all(table[t]["uz"] and table[t]["ru"] for t in table)
+    problems = editions.termbase_problems(lang)
+    assert not problems, "\n".join(problems[:20])
+
+
 def test_uzbek_catalogs_use_uzbek_letters():
     """oʻ and gʻ with U+02BB, the tutuq belgisi with U+02BC: no other apostrophe between letters."""
     bad = []
