@@ -81,6 +81,9 @@ def edition_config(lang: str, staging: Path, cache: Path) -> Path:
     sphinx_config["language"] = lang
     sphinx_config["locale_dirs"] = [str(LOCALES), str(generated_locales())]
     sphinx_config["html_search_language"] = lang
+    # translators type their own typographic quotes («», “”); docutils' smartquotes would turn the
+    # apostrophes of English names left in the text into Russian closing quotes
+    sphinx_config["smartquotes"] = False
     sphinx_config["bibtex_default_style"] = "ppp-gost"  # GOST R 7.0.100-2018, as Uzbek and Russian readers cite
     words = catalog(lang, "ppp")
     config["title"] = words.get(config["title"]) or config["title"]
