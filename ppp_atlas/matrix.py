@@ -14,13 +14,20 @@ TOP_CODE = 3
 def weighted_index(codes: pd.DataFrame, weights) -> pd.Series:
     """Weighted mean code per row (jurisdiction), rescaled so that 3 on every element is 100.
 
-    ``codes``: one row per jurisdiction, one column per design element. ``weights``: a
-    mapping from element to a non-negative number; only ratios matter, missing ones are 0.
+    ``codes``: one row per jurisdiction, one column per design element; an empty (NaN)
+    cell is an unknown code. ``weights``: a mapping from element to a non-negative number;
+    only ratios matter, missing ones are 0. Unknown codes drop out of both the numerator
+    and the denominator, so a row's index is the weighted mean of its known codes; a row
+    with no known code of positive weight has no index (NaN).
     """
     w = pd.Series(weights, dtype=float).reindex(codes.columns).fillna(0.0)
     if (w < 0).any() or w.sum() == 0:
         raise ValueError("weights must be non-negative and not all zero")
-    return codes.mul(w, axis=1).sum(axis=1) / (TOP_CODE * w.sum()) * 100
+    values = codes.astype(float)
+    known = values.notna()
+    weight_known = known.mul(w, axis=1).sum(axis=1)
+    total = values.fillna(0.0).mul(w, axis=1).sum(axis=1)
+    return (total / (TOP_CODE * weight_known) * 100).where(weight_known > 0)
 
 
 def random_weight_ranks(codes: pd.DataFrame, draws: int, seed: int) -> pd.DataFrame:

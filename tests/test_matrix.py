@@ -79,3 +79,13 @@ def test_random_weight_ranks_are_seeded_and_respect_dominance():
 def test_ties_share_the_better_rank():
     ranks = scores.random_weight_ranks(pd.DataFrame({"a": [2, 2], "b": [1, 1]}, index=["X", "Y"]), draws=10, seed=1)
     assert (ranks == 1).all().all()
+
+
+def test_weighted_index_drops_unknown_codes_from_numerator_and_denominator():
+    codes = pd.DataFrame({"a": [3, None, None], "b": [1, 2, None], "c": [None, 3, 2]}, index=["X", "Y", "Z"])
+    index = scores.weighted_index(codes, {"a": 1, "b": 2, "c": 1})
+    assert index["X"] == pytest.approx((3 * 1 + 1 * 2) / (3 * 3) * 100)   # c unknown: weights 1 + 2 remain
+    assert index["Y"] == pytest.approx((2 * 2 + 3 * 1) / (3 * 3) * 100)   # a unknown
+    assert index["Z"] == pytest.approx(200 / 3)                             # only c known
+    only_a = scores.weighted_index(codes, {"a": 1})
+    assert only_a["X"] == 100.0 and only_a[["Y", "Z"]].isna().all()       # no known code with weight: no index
