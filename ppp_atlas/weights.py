@@ -180,6 +180,8 @@ class WeightsForm(Directive):
         for name in ("design-matrix", "design-codebook", "countries"):
             env.note_dependency(str(paths.DATA / f"{name}.csv"))
         env.note_dependency(__file__)
+        for name in ("ppp-weights.js", "ppp.css"):  # so that a change to either rewrites the page
+            env.note_dependency(str(paths.ROOT / "ppp_atlas" / "static" / name))
         language = _language(env)
         node = nodes.raw("", form_html(form_data(language), language), format="html")
         env.ppp_weights_pages = getattr(env, "ppp_weights_pages", set()) | {env.docname}
