@@ -6,6 +6,7 @@
 * fills each chapter's ``<!-- references -->`` with the works it cites;
 * adds a "Cite this page" box (BibTeX, RIS, APA-like, GOST-like) to every page;
 * renders the Data page from ``data/datapackage.json``;
+* adds ``{weights-form}``, the reader's own weighting of the design matrix (:mod:`ppp_atlas.weights`);
 * registers the house pybtex style for sphinxcontrib-bibtex.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 
-from . import citations, paths
+from . import citations, paths, weights
 from .charts import MARKER, MIME_PLOTLY
 
 STATIC = Path(__file__).parent / "static"
@@ -309,6 +310,7 @@ def setup(app):
     app.add_directive("data-tables", DataTables)
     app.add_directive("verification-labels", VerificationLabels)
     app.add_directive("article-outline", ArticleOutline)
+    weights.setup(app)
     app.connect("doctree-read", _collect_citations)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

@@ -201,3 +201,12 @@ def test_no_jurisdiction_without_private_guards_outscores_one_with_them_on_limit
     limits = matrix.xs("limits_private_force", level="dimension")["code"]
     for iso in no_private[no_private.fillna(False)].index:
         assert pd.isna(limits[iso]), f"{iso} has no private security firms but a code for limits on private force"
+
+def test_weighted_index_drops_unknown_codes_from_numerator_and_denominator():
+    codes = pd.DataFrame({"a": [3, None, None], "b": [1, 2, None], "c": [None, 3, 2]}, index=["X", "Y", "Z"])
+    index = scores.weighted_index(codes, {"a": 1, "b": 2, "c": 1})
+    assert index["X"] == pytest.approx((3 * 1 + 1 * 2) / (3 * 3) * 100)   # c unknown: weights 1 + 2 remain
+    assert index["Y"] == pytest.approx((2 * 2 + 3 * 1) / (3 * 3) * 100)   # a unknown
+    assert index["Z"] == pytest.approx(200 / 3)                             # only c known
+    only_a = scores.weighted_index(codes, {"a": 1})
+    assert only_a["X"] == 100.0 and only_a[["Y", "Z"]].isna().all()       # no known code with weight: no index
