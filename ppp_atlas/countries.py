@@ -42,7 +42,7 @@ _LANGUAGE_NAMES = {"uz": "Uzbek", "ru": "Russian"}
 OVERRIDES: dict[tuple[str, str], tuple[str, str, str]] = {
     ("SWZ", "uz"): (
         "Esvatini", "inferred",
-        "CLDR 47 still gives the Uzbek name Svazilend, the country's name before April 2018; "
+        "Inferred by the book: CLDR 47 still gives the Uzbek name Svazilend, the country's name before April 2018; "
         "ISO 3166-1 and CLDR's own English (Eswatini) and Russian (Эсватини) use the current name. "
         "The Uzbek form is the book's transliteration of Eswatini, written as CLDR writes Svazilend (w as v)."),
 }

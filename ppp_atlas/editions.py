@@ -273,12 +273,12 @@ def termbase() -> dict[str, dict[str, list[str]]]:
 
 
 def _term_keys(form: str) -> set[str]:
-    """What an inflected use of a termbase form must start with: its first word's stem, or
+    """What an inflected use of a termbase form must start with: the stem of one of its words
+    (the head noun alone may stand for the term: «контроля» for «государственный контроль»), or
     an abbreviation given in brackets (DXSh, KPI, ГЧП)."""
     keys = {a.strip().lower() for abbr in re.findall(r"\(([^)]+)\)", form) for a in re.split(r"[,;]", abbr)}
     words = re.findall(r"\w+", re.sub(r"\([^)]*\)", "", form).lower())
-    if words:
-        keys.add(words[0][:5])
+    keys.update(word[:5] for word in words if len(word) >= 4 or word is words[0])
     return {k for k in keys if k}
 
 

@@ -83,8 +83,10 @@ def _format(value: float, language: str) -> str:
 
 def form_data(language: str = "en") -> dict:
     """Everything the form needs, from data/: elements, jurisdictions with codes, presets, words."""
-    from . import data
+    from . import data, editions
 
+    tr = editions.translator(language, "ppp")          # the form's fixed words
+    label = editions.translator(language, "charts")    # element names, as the charts show them
     matrix = data.load("design-matrix")
     codebook = data.load("design-codebook")
     countries = data.load("countries").set_index("iso3")
@@ -97,11 +99,11 @@ def form_data(language: str = "en") -> dict:
         "name": str(countries.loc[iso3, name_column]),
         "codes": [None if _missing(wide.loc[iso3, d]) else int(wide.loc[iso3, d]) for d in dims],
     } for iso3 in wide.index]
-    presets = [{"id": key, "label": WORDS[f"preset_{key}"],
+    presets = [{"id": key, "label": tr(WORDS[f"preset_{key}"]),
                 "weights": [EMPHASIS if d in emphasised else DEFAULT_WEIGHT for d in dims]}
                for key, emphasised in PRESETS.items()]
     return {
-        "elements": [{"id": r.dimension, "label": r.dimension_label, "group": r.dimension_group}
+        "elements": [{"id": r.dimension, "label": label(r.dimension_label), "group": label(r.dimension_group)}
                      for r in elements.itertuples()],
         "jurisdictions": jurisdictions,
         "top": _top_code(codebook),
@@ -109,7 +111,7 @@ def form_data(language: str = "en") -> dict:
         "default_weight": DEFAULT_WEIGHT,
         "focus": FOCUS,
         "presets": presets,
-        "words": {key: value.replace("{max}", str(MAX_WEIGHT)) for key, value in WORDS.items()},
+        "words": {key: tr(value).replace("{max}", str(MAX_WEIGHT)) for key, value in WORDS.items()},
     }
 
 
@@ -180,6 +182,10 @@ class WeightsForm(Directive):
         for name in ("design-matrix", "design-codebook", "countries"):
             env.note_dependency(str(paths.DATA / f"{name}.csv"))
         env.note_dependency(__file__)
+        from . import editions
+
+        for domain in ("ppp", "charts"):  # the edition's words for the form
+            env.note_dependency(str(editions.LOCALES / _language(env) / "LC_MESSAGES" / f"{domain}.po"))
         for name in ("ppp-weights.js", "ppp.css"):  # so that a change to either rewrites the page
             env.note_dependency(str(paths.ROOT / "ppp_atlas" / "static" / name))
         language = _language(env)

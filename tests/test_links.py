@@ -63,7 +63,8 @@ class LinkChecker:
 
     def pages(self) -> list[Path]:
         """Every HTML page, except files under _static, _sources, _images and other _folders."""
-        return sorted(p for p in self.site.rglob("*.html") if not p.relative_to(self.site).parts[0].startswith("_"))
+        return sorted(p for p in self.site.rglob("*.html")
+                      if not any(part.startswith("_") for part in p.relative_to(self.site).parts))
 
     def check_ref(self, page: Path, ref: str) -> tuple[bool, str | None]:
         """(internal?, failure reason or None) for one href/src value found on ``page``."""
