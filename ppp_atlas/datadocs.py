@@ -49,12 +49,20 @@ def _blocks(markdown: str) -> list[str]:
     return [block.strip() for block in re.split(r"\n\s*\n", markdown) if block.strip()]
 
 
-def _notes_html(name: str, tr=_same) -> str:
+def _markdown(text: str) -> str:
+    """Markdown from data/ as HTML; raw HTML in it is shown as text, never rendered."""
+    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+
+
+def _notes_html(name: str, tr=_same, description: str = "") -> str:
     notes = paths.DATA / "notes" / f"{name}.md"
     if not notes.exists():
         return ""
     lines = notes.read_text(encoding="utf-8").splitlines()
-    body = "\n\n".join(tr(block) for block in _blocks("\n".join(line for line in lines if not line.startswith("# "))))
+    blocks = _blocks("\n".join(line for line in lines if not line.startswith("# ")))
+    if blocks and blocks[0] == description.strip():  # the notes open with the table's description
+        blocks = blocks[1:]
+    body = "\n\n".join(tr(block) for block in blocks)
     rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(body)
     # the notes sit under the table's <h3>: their headings become <h4> so no level is skipped
     return re.sub(r"<(/?)h[1-6]>", r"<\1h4>", rendered)
@@ -119,9 +127,9 @@ def table_section_html(resource: dict, bibliography_uri: str, tr=_same) -> str:
         f'<a href="{e(bibliography_uri)}#{e(citations.bib_anchor(k))}">{e(bib.short_label(k))}</a>' for k in keys
     )
     return (
-        f"<p>{e(tr(resource.get('description', '')))}</p>"
+        f"{_markdown(tr(resource.get('description', '')))}"
         f'<p class="ppp-coverage"><strong>{e(tr("Coverage:"))}</strong> {e(_coverage(frame, tr))}.</p>'
-        f"{_notes_html(name, tr)}"
+        f"{_notes_html(name, tr, resource.get('description', ''))}"
         f'<table class="ppp-dictionary"><caption>{e(tr("Columns of {file}").format(file=resource["path"]))}</caption>'
         f"<thead><tr><th>{e(tr('Column'))}</th><th>{e(tr('Type'))}</th><th>{e(tr('Meaning'))}</th>"
         f"<th>{e(tr('Constraints'))}</th></tr></thead>"
