@@ -436,7 +436,7 @@ def subset_webfonts(outdir: Path, codepoints: set[int]) -> None:
 
 
 REDIRECT = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -452,11 +452,12 @@ REDIRECT = """<!DOCTYPE html>
 """
 
 
-def write_root_redirect(outdir: Path, root_doc: str, title: str) -> None:
-    """A complete page at the site root that forwards to the book's first page."""
+def write_root_redirect(outdir: Path, root_doc: str, title: str, lang: str = "en") -> None:
+    """A complete page at the site's (or an edition's) root that forwards to the book's first page."""
     target = f"{root_doc}.html"
     if target != "index.html":
-        (outdir / "index.html").write_text(REDIRECT.format(title=html.escape(title), target=target), encoding="utf-8")
+        (outdir / "index.html").write_text(REDIRECT.format(title=html.escape(title), target=target, lang=lang),
+                                           encoding="utf-8")
 
 
 def finish_site(outdir: Path) -> None:

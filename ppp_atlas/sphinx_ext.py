@@ -224,7 +224,8 @@ def _copy_assets(app, exception):
             raise FileNotFoundError(f"{source} is missing: run `make assets` (make book does it)")
         (vendor / name).write_bytes(source.read_bytes())
     datadocs.write_downloads(static / "data")
-    postprocess.write_root_redirect(Path(app.outdir), app.config.root_doc, app.config.html_title or app.config.project)
+    postprocess.write_root_redirect(Path(app.outdir), app.config.root_doc, app.config.html_title or app.config.project,
+                                    app.config.language or "en")
     postprocess.finish_site(Path(app.outdir))
 
 

@@ -14,7 +14,9 @@ import browser
 
 AXE = browser.ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # every page but the site root, which only forwards to book/index.html (see test_site.py)
-PAGES = ([p for p in browser.pages() if p != "index.html"] + ["search.html", "genindex.html"]
+# every edition's root page only forwards to its book/index.html
+ROOTS = {"index.html", "uz/index.html", "ru/index.html"}
+PAGES = ([p for p in browser.pages() if p not in ROOTS] + [f"{e}{n}" for e in ("", "uz/", "ru/") for n in ("search.html", "genindex.html")]
          if browser.SITE.exists() else [])
 BLOCKING = ("serious", "critical")
 MODES = {"light": {"color_scheme": "light", "viewport": {"width": 1280, "height": 900}},

@@ -159,6 +159,8 @@ def test_language_alternates_and_switch(site, lang):
     root = site / editions.site_prefix(lang) if lang != "en" else site
     for name in _pages(site):
         if name in ("index.html",):  # the root redirect page
+            redirect = BeautifulSoup((root / name).read_text(encoding="utf-8"), "html.parser")
+            assert redirect.html["lang"] == lang and redirect.title.string.strip()
             continue
         soup = BeautifulSoup((root / name).read_text(encoding="utf-8"), "html.parser")
         assert soup.html["lang"] == lang, f"{lang}/{name}: html lang {soup.html.get('lang')}"
