@@ -302,12 +302,17 @@ _MARKUP = [
 def markup_of(text: str) -> list[str]:
     """The pieces of markup in a message that a translation must carry unchanged. A glossary
     role counts as ``{term}`` (its visible words are translated; its target is checked by
-    the strict build)."""
+    the strict build); a role with its own words (``{ref}`words <target>```) counts by its target."""
     found = []
     for pattern in _MARKUP:
         for match in pattern.finditer(text):
             piece = match.group(0)
-            found.append("{term}" if piece.startswith("{term}") else piece)
+            titled = re.fullmatch(r"(\{[a-z:-]+\}`)[^`<]*<([^`>]+)>`", piece)
+            if piece.startswith("{term}"):
+                piece = "{term}"
+            elif titled:  # {ref}`words <target>`: the words are translated, the target is kept
+                piece = f"{titled.group(1)}<{titled.group(2)}>`"
+            found.append(piece)
         text = pattern.sub(" ", text)  # a role's `target` is not inline code as well
     return sorted(found)
 
