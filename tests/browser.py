@@ -57,10 +57,10 @@ def serve(directory: Path = SITE, compress: bool = False):
 
 
 def pages(site: Path = SITE) -> list[str]:
-    """Every content page of the built site, as paths relative to its root."""
+    """Every content page of the built site, in every edition, as paths relative to its root."""
     skip = {"genindex.html", "search.html"}
     return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
-                  if p.name not in skip and not str(p.relative_to(site)).startswith("_"))
+                  if p.name not in skip and not any(part.startswith("_") for part in p.relative_to(site).parts))
 
 
 def visit(page, url: str, settle_ms: int = 300) -> dict:
