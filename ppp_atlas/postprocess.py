@@ -57,7 +57,7 @@ FA_NAME = re.compile(r"\bfa-[a-z0-9-]+")
 FA_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:(?:before|after),?)+)\{content:"\\([0-9a-f]{2,5})"\}')
 
 SEARCH_SCRIPTS = ("_static/searchtools.js", "_static/language_data.js", "searchindex.js")
-DEFERRABLE = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js", "sphinx-book-theme.js",
+DEFERRABLE = ("translations.js", "doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js", "sphinx-book-theme.js",
               "togglebutton.js", "design-tabs.js", "searchtools.js", "language_data.js", "searchindex.js")
 EXECUTABLE_TYPES = ("", "text/javascript", "module", "application/javascript")
 POLICY = ("default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
