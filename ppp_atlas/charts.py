@@ -113,7 +113,8 @@ class Chart:
         self.figure, self.name, self.data, self.title, self.alt, self.sources = figure, name, data, title, alt, sources
         self.figure_json = _figure_json(figure)
         self.narrow_json = _figure_json(narrow) if narrow is not None else None
-        digest = hashlib.sha256(json.dumps([self.figure_json, self.narrow_json], sort_keys=True).encode()).hexdigest()
+        digest = hashlib.sha256(json.dumps([self.figure_json, self.narrow_json, name, title, alt, sources, self.short],
+                                           sort_keys=True).encode()).hexdigest()
         self.chart_id = f"ppp-chart-{digest[:12]}"
 
     @property
@@ -236,7 +237,7 @@ def _walk_strings(value, fn):
         return fn(value)
     if isinstance(value, list):
         return [_walk_strings(v, fn) for v in value]
-    if isinstance(value, dict):
+    if isinstance(value, dict) and "bdata" not in value:  # plotly's typed arrays hold numbers
         return {k: _walk_strings(v, fn) for k, v in value.items()}
     return value
 
@@ -332,7 +333,7 @@ def wrap_label(text: str, width: int) -> str:
 def _category_values(figure: dict, axis_letter: str) -> list:
     values: list = []
     for trace in figure.get("data", []):
-        if trace.get("type") in (None, "bar", "box", "heatmap", "scatter") and trace.get(axis_letter) is not None:
+        if trace.get("type") in (None, "bar", "box", "heatmap", "scatter") and isinstance(trace.get(axis_letter), list):
             for v in trace[axis_letter]:
                 if isinstance(v, str) and v not in values:
                     values.append(v)
@@ -340,6 +341,7 @@ def _category_values(figure: dict, axis_letter: str) -> list:
 
 
 CHAR_PX = 7.4  # average width of a character at 13 px in the house font, for fitting labels
+CODE_PX = 10  # width of a capital letter (ISO codes) at 13 px
 
 
 def _longest_word(labels) -> int:
@@ -378,34 +380,48 @@ def lay_out(figure: dict, variant: str, short: dict | None = None) -> dict:
             continue
         if letter == "y":
             wrapped = [wrap_label(str(v), WRAP[variant]) for v in values]
+            lines = max(w.count("<br>") + 1 for w in wrapped)
+            groups = sum(1 for t in figure.get("data", []) if t.get("type") == "bar" and t.get("orientation") == "h")
+            per_category = max(lines * 16 + 6, 20 * (groups if layout.get("barmode") == "group" else 1))
+            needed = len(values) * per_category + 150  # plot area for the labels, plus legend, axis title, margins
+            height = max(height, needed)
         else:
             per_label = plot_px / len(values)
-            chars = max(4, int(per_label / CHAR_PX) - 1)
+            chars = max(4, int((per_label - 6) / CHAR_PX))
             axis["tickangle"] = 0
+            codes = [short[str(v)] for v in values] if short and all(str(v) in short for v in values) else None
             if _longest_word(values) <= chars:
                 wrapped = [wrap_label(str(v), chars) for v in values]
-            elif short and all(str(v) in short for v in values) and max(len(short[str(v)]) for v in values) <= chars + 1:
-                wrapped = [short[str(v)] for v in values]
-            else:  # upright labels, wrapped, with the plot made taller for them
-                wrapped = [wrap_label(str(v), WRAP[variant]) for v in values]
+            elif codes and max(len(c) for c in codes) * CODE_PX <= per_label - 6:
+                wrapped = codes
+            else:  # upright labels (short codes if there are), in as many lines as fit side by side
+                lines = max(1, int(per_label // 17))
+                if codes:
+                    wrapped = codes
+                else:
+                    longest = max(len(str(v)) for v in values)
+                    wrapped = [wrap_label(str(v), max(8, -(-longest // lines) + 2)) for v in values]
                 axis["tickangle"] = -90
-                extra = max(extra, int(min(WRAP[variant], max(len(str(v)) for v in values)) * CHAR_PX))
+                extra = max(extra, int(max(len(line) for w in wrapped for line in w.split("<br>")) * CHAR_PX))
         if wrapped != [str(v) for v in values]:
             axis.update(tickmode="array", tickvals=list(values), ticktext=wrapped)
     if cartesian:
-        layout.setdefault("xaxis", {})["ticklabelstandoff"] = 4  # the first year never touches the y axis's 0
+        layout.setdefault("xaxis", {})["ticklabelstandoff"] = 10  # the first year never touches the y axis's 0
+        if variant == "narrow" and layout["xaxis"].get("type") not in ("category",) and not layout["xaxis"].get("tickvals") \
+                and not _category_values(figure, "x"):
+            layout["xaxis"].setdefault("nticks", 5)
     if extra:
         layout["height"] = height + extra
     else:
         layout["height"] = height
-    legend_chars = int((width_px - 40) / CHAR_PX) if variant == "narrow" else 48
+    legend_chars = int((width_px - 100) / 8) if variant == "narrow" else 48
     for trace in figure.get("data", []):
         kind = trace.get("type")
         if isinstance(trace.get("name"), str) and trace.get("showlegend", True) is not False:
             trace["name"] = wrap_label(trace["name"], legend_chars)
         if kind == "heatmap":
             trace["textfont"] = {**trace.get("textfont", {}), "size": MIN_FONT}
-            if variant == "narrow" and trace.get("showscale") is not False:
+            if trace.get("showscale") is not False:  # the colour key above the plot, like the legends
                 trace["colorbar"] = {**trace.get("colorbar", {}), "orientation": "h", "x": 0, "xanchor": "left",
                                      "y": 1.02, "yanchor": "bottom", "thickness": 10, "len": 1,
                                      "title": {**(trace.get("colorbar", {}).get("title") or {}), "side": "top"}}

@@ -148,6 +148,15 @@ def _render_charts(app, doctree, docname):
         node.replace_self(nodes.raw("", body + script, format="html", classes=["output", "text_html"]))
 
 
+def standalone_chart_html(meta: dict, translate=lambda text: text, lang: str = "en") -> str:
+    """A chart as the site shows it, with its drawings and its figures inline (for one-off pages and tests)."""
+    figures = _figures(meta, translate, lang)
+    drawn = svg.draw(_drawing_jobs(meta, figures))
+    svgs = {v: charts.clean_svg(d, f'{meta["id"]}-{v}') for v, d in zip(("wide", "narrow"), drawn)}
+    body = charts.render_chart_html(meta, translate, lang, svgs=svgs, figures=figures)
+    return body + figure_script(meta["id"], figures)
+
+
 def _write_if_changed(path: Path, text: str) -> None:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
