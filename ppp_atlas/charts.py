@@ -300,6 +300,8 @@ def translate_figure(figure: dict, translate=_identity, lang: str = "en") -> dic
                 trace[key] = own(trace[key]) if key != "name" else data(trace[key])
         if isinstance(trace.get("colorbar"), dict):
             _title(trace["colorbar"], own)
+            if isinstance(trace["colorbar"].get("ticktext"), list):
+                trace["colorbar"]["ticktext"] = _walk_strings(trace["colorbar"]["ticktext"], data)
         if trace.get("type") == "table":
             for part in ("header", "cells"):
                 if isinstance(trace.get(part), dict) and "values" in trace[part]:
@@ -348,6 +350,19 @@ def _longest_word(labels) -> int:
     return max((len(w) for label in labels for w in _BR.sub(" ", str(label)).split()), default=0)
 
 
+def _legend_px(figure: dict, variant: str) -> int:
+    """About how tall the legend above the plot is: one row per entry on a phone."""
+    if (figure.get("layout") or {}).get("showlegend") is False:
+        return 0
+    names = [t.get("name") for t in figure.get("data", []) if t.get("name") and t.get("showlegend", True) is not False]
+    names = list(dict.fromkeys(names))
+    if len(names) < 2 and not any(t.get("showlegend") for t in figure.get("data", [])):
+        return 0
+    if variant == "narrow":
+        return sum(16 * (1 + len(str(n)) // 30) + 6 for n in names)
+    return 24 * (1 + int(sum(len(str(n)) * CHAR_PX + 50 for n in names) // (WIDTHS[variant] - 40)))
+
+
 def lay_out(figure: dict, variant: str, short: dict | None = None) -> dict:
     """The figure as drawn at ``WIDTHS[variant]`` px: category labels wrapped to fit (the full
     label stays in the hover and the data table), or written short (``short``: label -> short
@@ -365,7 +380,16 @@ def lay_out(figure: dict, variant: str, short: dict | None = None) -> dict:
     values_y = _category_values(figure, "y")
     if values_y and not all(_is_number(str(v)) for v in values_y):
         y_label_px = min(WRAP[variant], max(len(str(v)) for v in values_y)) * CHAR_PX + 30
-    plot_px = max(120, width_px - y_label_px - 30)
+    key_px = 0
+    for trace in figure.get("data", []):
+        if trace.get("type") == "heatmap" and trace.get("showscale") is not False and variant == "wide":
+            bar = trace.setdefault("colorbar", {})  # the colour key stays at the right, its names wrapped
+            bar["title"] = {**(bar.get("title") or {}), "side": "right"}
+            if isinstance(bar.get("ticktext"), list) and bar["ticktext"]:
+                bar["ticktext"] = [wrap_label(str(t), 16) for t in bar["ticktext"]]
+            names = [line for t in bar.get("ticktext") or ["000"] for line in str(t).split("<br>")]
+            key_px = max(key_px, int(max(len(n) for n in names) * CHAR_PX) + 70)
+    plot_px = max(120, width_px - y_label_px - 30 - key_px)
     extra = 0
     for letter in ("x", "y") if cartesian else ():
         axis = layout.setdefault(f"{letter}axis", {})
@@ -383,7 +407,7 @@ def lay_out(figure: dict, variant: str, short: dict | None = None) -> dict:
             lines = max(w.count("<br>") + 1 for w in wrapped)
             groups = sum(1 for t in figure.get("data", []) if t.get("type") == "bar" and t.get("orientation") == "h")
             per_category = max(lines * 16 + 6, 20 * (groups if layout.get("barmode") == "group" else 1))
-            needed = len(values) * per_category + 150  # plot area for the labels, plus legend, axis title, margins
+            needed = len(values) * per_category + 150 + _legend_px(figure, variant)  # labels, legend, axis title, margins
             height = max(height, needed)
         else:
             per_label = plot_px / len(values)
@@ -410,21 +434,28 @@ def lay_out(figure: dict, variant: str, short: dict | None = None) -> dict:
         if variant == "narrow" and layout["xaxis"].get("type") not in ("category",) and not layout["xaxis"].get("tickvals") \
                 and not _category_values(figure, "x"):
             layout["xaxis"].setdefault("nticks", 5)
-    if extra:
-        layout["height"] = height + extra
-    else:
-        layout["height"] = height
-    legend_chars = int((width_px - 100) / 8) if variant == "narrow" else 48
+    legend_chars = int((width_px - 70) / 8) if variant == "narrow" else 48
     for trace in figure.get("data", []):
         kind = trace.get("type")
         if isinstance(trace.get("name"), str) and trace.get("showlegend", True) is not False:
             trace["name"] = wrap_label(trace["name"], legend_chars)
         if kind == "heatmap":
             trace["textfont"] = {**trace.get("textfont", {}), "size": MIN_FONT}
-            if trace.get("showscale") is not False:  # the colour key above the plot, like the legends
-                trace["colorbar"] = {**trace.get("colorbar", {}), "orientation": "h", "x": 0, "xanchor": "left",
-                                     "y": 1.02, "yanchor": "bottom", "thickness": 10, "len": 1,
-                                     "title": {**(trace.get("colorbar", {}).get("title") or {}), "side": "top"}}
+            columns = len(trace["x"]) if isinstance(trace.get("x"), list) else 1
+            cells = [str(v) for row in (trace.get("text") or []) if isinstance(row, list) for v in row]
+            if cells and max(len(c) for c in cells) * CHAR_PX > plot_px / max(1, columns) - 4:
+                trace["texttemplate"] = ""  # too wide for its cell: the colour, the hover and the table say it
+            if trace.get("showscale") is not False and variant == "narrow":  # the colour key above the plot
+                bar = {**trace.get("colorbar", {}), "orientation": "h", "x": 0, "xanchor": "left",
+                       "y": 1.02, "yanchor": "bottom", "thickness": 10, "len": 1,
+                       "title": {**(trace.get("colorbar", {}).get("title") or {}), "side": "top"}}
+                if isinstance(bar.get("ticktext"), list) and bar["ticktext"]:  # named colours: upright names
+                    lines = max(1, int(plot_px / len(bar["ticktext"]) // 17))
+                    longest = max(len(str(t)) for t in bar["ticktext"])
+                    bar["ticktext"] = [wrap_label(str(t), max(8, -(-longest // lines) + 2)) for t in bar["ticktext"]]
+                    bar["tickangle"] = -90
+                    extra += int(max(len(line) for t in bar["ticktext"] for line in t.split("<br>")) * CHAR_PX)
+                trace["colorbar"] = bar
         if kind == "bar" and trace.get("textposition") == "outside":
             trace["cliponaxis"] = False
             trace["textfont"] = {**trace.get("textfont", {}), "size": MIN_FONT}
@@ -433,6 +464,7 @@ def lay_out(figure: dict, variant: str, short: dict | None = None) -> dict:
                 margin["r"] = max(margin.get("r", 10), 44)
             else:
                 margin["t"] = max(margin.get("t", 10), 24)
+    layout["height"] = height + extra
     return figure
 
 
@@ -441,17 +473,20 @@ def chart_figures(meta: dict, translate=_identity, lang: str = "en") -> dict[str
     result = {}
     for variant in ("wide", "narrow"):
         source = meta["narrow"] if variant == "narrow" and meta.get("narrow") else meta["figure"]
-        result[variant] = lay_out(translate_figure(source, translate, lang), variant, meta.get("short"))
+        data = _data_fn(translate)  # short forms are looked up by the label as the edition writes it
+        short = {data(_escape_text(label)): code for label, code in (meta.get("short") or {}).items()}
+        result[variant] = lay_out(translate_figure(source, translate, lang), variant, short)
     return result
 
 
 _SVG_ID = re.compile(r'\sid="([^"]+)"')
 
 
-def clean_svg(svg: str, prefix: str) -> str:
+def clean_svg(svg: str, prefix: str, standalone: bool = False) -> str:
     """Kaleido's SVG made fit to sit inline in a page: ids renamed deterministically after the
     chart (plotly names clip paths with a random uid, which would differ between builds and
-    collide between charts), fixed size replaced by the box's size, no XML prolog."""
+    collide between charts), fixed size replaced by the box's size, no XML prolog.
+    ``standalone`` keeps the size, for the SVG file readers download."""
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
     # map outlines and lines: one decimal is a tenth of a pixel, and a third of the bytes
     svg = re.sub(r' d="([^"]*)"', lambda m: ' d="' + re.sub(r"(\d+\.\d)\d+", r"\1", m.group(1)) + '"', svg)
@@ -460,6 +495,8 @@ def clean_svg(svg: str, prefix: str) -> str:
         new = f"{prefix}-{number}"
         svg = svg.replace(f'id="{old}"', f'id="{new}"').replace(f"#{old})", f"#{new})").replace(f'"#{old}"', f'"#{new}"')
         svg = svg.replace(f"#{old}&quot;)", f"#{new}&quot;)").replace(f"url('#{old}')", f"url('#{new}')")
+    if standalone:
+        return svg
     svg = re.sub(r'<svg([^>]*?)\swidth="[\d.]+"\sheight="[\d.]+"', r'<svg\1', svg, count=1)
     svg = svg.replace("<svg ", '<svg preserveAspectRatio="xMidYMin meet" aria-hidden="true" focusable="false" ', 1)
     return svg

@@ -136,7 +136,7 @@ def _render_charts(app, doctree, docname):
             drawn = svg.draw(jobs)
             svgs = {v: charts.clean_svg(d, f'{meta["id"]}-{v}') for v, d in zip(("wide", "narrow"), drawn)}
             outdir.mkdir(parents=True, exist_ok=True)
-            _write_if_changed(outdir / f'{meta["name"]}.svg', drawn[0])
+            _write_if_changed(outdir / f'{meta["name"]}.svg', charts.clean_svg(drawn[0], meta["name"], standalone=True))
             payload = json.dumps(figures, sort_keys=True, separators=(",", ":"))
             _write_if_changed(outdir / f'{meta["name"]}.json', payload)
             href = static + f'{meta["name"]}.svg'

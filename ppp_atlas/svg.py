@@ -46,7 +46,7 @@ def draw(jobs: list[tuple[dict, int, int]]) -> list[str]:
     results: list[str | None] = [cached(*job) for job in jobs]
     missing = [i for i, r in enumerate(results) if r is None]
     if missing:
-        drawn = asyncio.run(_draw_all([jobs[i] for i in missing]))
+        drawn = _run(lambda: _draw_all([jobs[i] for i in missing]))
         CACHE.mkdir(parents=True, exist_ok=True)
         for i, svg in zip(missing, drawn):
             path = CACHE / f"{key(*jobs[i])}.svg"
@@ -55,6 +55,19 @@ def draw(jobs: list[tuple[dict, int, int]]) -> list[str]:
             tmp.replace(path)
             results[i] = svg
     return results  # type: ignore[return-value]
+
+
+def _run(make_coroutine):
+    """Run a coroutine to the end, also from code that already runs an event loop (Playwright's
+    sync API in the tests does): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 async def _draw_all(jobs):
