@@ -54,7 +54,7 @@ def page_assets(chromium, base: str, page_path: str, use_charts: bool = False) -
         for chart in page.locator("figure.ppp-chart").all():
             chart.scroll_into_view_if_needed()
             page.wait_for_timeout(50)
-        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     page.wait_for_timeout(300)
     page.close()
     return list(dict.fromkeys(seen))
