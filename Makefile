@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 setup: $(VENV)/.installed
-assets: _build/vendor/plotly-ppp.min.js _build/vendor/world_110m.json
+assets: _build/vendor/plotly-ppp.min.js _build/vendor/plotly-ppp-geo.min.js _build/vendor/world_110m.json
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is required, found " + sys.version.split()[0]'
@@ -26,6 +26,10 @@ node_modules/.installed: package.json package-lock.json
 _build/vendor/plotly-ppp.min.js: node_modules/.installed assets/plotly-bundle.js
 	mkdir -p _build/vendor
 	node_modules/.bin/esbuild assets/plotly-bundle.js --bundle --minify --format=iife --define:global=window --legal-comments=none --log-level=warning --outfile=$@
+
+_build/vendor/plotly-ppp-geo.min.js: node_modules/.installed assets/plotly-bundle-geo.js
+	mkdir -p _build/vendor
+	node_modules/.bin/esbuild assets/plotly-bundle-geo.js --bundle --minify --format=iife --define:global=window --legal-comments=none --log-level=warning --outfile=$@
 
 _build/vendor/world_110m.json: node_modules/.installed
 	mkdir -p _build/vendor

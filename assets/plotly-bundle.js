@@ -1,13 +1,11 @@
-// The site's plotly.js: core (scatter) plus only the trace types the book uses.
+// The site's plotly.js: core (scatter) plus only the trace types the book's charts use.
+// Maps (choropleth, scattergeo) are in plotly-bundle-geo.js, loaded only on pages with a map.
 // Built by `make assets` with esbuild into _build/vendor/plotly-ppp.min.js.
 var Plotly = require("plotly.js/lib/core");
 Plotly.register([
   require("plotly.js/lib/bar"),
   require("plotly.js/lib/box"),
   require("plotly.js/lib/heatmap"),
-  require("plotly.js/lib/pie"),
-  require("plotly.js/lib/choropleth"),
-  require("plotly.js/lib/scattergeo"),
   require("plotly.js/lib/sunburst"),
   require("plotly.js/lib/treemap"),
 ]);

@@ -10,8 +10,13 @@ house theme, and returns a :class:`Chart` whose display bundle has
   into it with plotly.js served from the site's static files;
 * ``text/plain``: one line naming the chart.
 
-The figure JSON travels in the output metadata of the ``text/html`` part, so the
-site extension can place it next to the div without running any code.
+Everything the site needs travels in the output metadata of the ``text/html`` part
+(``ppp_chart``: both figures, name, title, alt, source keys, the plotted data, the
+anchor). The site renders each chart's box at build time from it, through ONE function,
+:func:`render_chart_html`, which every edition calls with its own ``translate``; the
+static SVG drawn from the same (translated) figure is placed in the box, so the chart
+shows before and without any script. :func:`chart_strings` lists exactly the strings
+``translate`` is asked for (the editions' catalog).
 """
 from __future__ import annotations
 
@@ -48,54 +53,89 @@ TEMPLATE = go.layout.Template(
         yaxis=dict(gridcolor="rgba(128,128,128,0.25)", zerolinecolor="rgba(128,128,128,0.5)", automargin=True),
         colorscale=dict(sequential=SEQUENTIAL),
         hoverlabel=dict(font_size=13),
-        margin=dict(l=60, r=20, t=70, b=90),
+        margin=dict(l=10, r=10, t=10, b=10),  # automargin makes room for the labels
+        legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom", title_text="", font_size=13),
+        title=dict(text=""),  # the title is in the figure caption, where it cannot be clipped
         geo=dict(bgcolor="rgba(0,0,0,0)", showframe=False, projection_type="natural earth",
                  showcountries=True, countrycolor="rgba(128,128,128,0.6)", showcoastlines=False,
                  landcolor="rgba(128,128,128,0.12)", showland=True, lakecolor="rgba(0,0,0,0)"),
     )
 )
 CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+#: The two drawings of every chart: ``wide`` for a chart box of at least BREAKPOINT px,
+#: ``narrow`` below (phones). Each is drawn at its width; the box keeps the same height
+#: whether the static image or the interactive chart is in it, so nothing moves.
+WIDTHS = {"wide": 660, "narrow": 300}
+BREAKPOINT = 560
+#: Characters per line of a wrapped category label (before translation lengthens it).
+WRAP = {"wide": 26, "narrow": 16}
+GEO_TRACES = ("choropleth", "scattergeo")  # drawn by the larger map bundle, loaded only where needed
+MIN_FONT = 13  # drawn size; the narrow image is scaled by at most 300/256 on a 320 px phone
+#: Every fixed word of a chart's box, in one place for the editions' catalogs.
+WORDS = {
+    "source": "Source:",
+    "data": "Data behind this chart ({rows} rows)",
+    "csv": "Download these data (CSV)",
+    "svg": "Download the chart (SVG)",
+    "link": "Link to this chart",
+    "cite": "Cite this chart:",
+    "chart": "chart",
+    "interactive": "interactive chart",
+    "static": "Chart image",
+    "hint": "Point at, tap or focus the chart to explore its values.",
+}
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def _figure_json(figure: go.Figure) -> dict:
+    result = json.loads(pio.to_json(figure, validate=False, engine="json"))
+    result["data"] = [escape_trace_text(trace) for trace in result.get("data", [])]
+    result["config"] = CONFIG
+    return result
+
+
+def _records(data: pd.DataFrame) -> dict:
+    """The plotted data as JSON-safe columns and rows (NaN as null)."""
+    split = json.loads(data.to_json(orient="split", index=False, date_format="iso", double_precision=15))
+    return {"columns": [str(c) for c in split["columns"]], "rows": split["data"]}
 
 
 class Chart:
     """A themed figure with its caption, sources and plotted data."""
 
-    def __init__(self, figure: go.Figure, name: str, data: pd.DataFrame, title: str, alt: str, sources: list[str]):
+    def __init__(self, figure: go.Figure, name: str, data: pd.DataFrame, title: str, alt: str, sources: list[str],
+                 narrow: go.Figure | None = None, short: dict | None = None):
+        self.short = {str(k): str(v) for k, v in (short or {}).items()}
         self.figure, self.name, self.data, self.title, self.alt, self.sources = figure, name, data, title, alt, sources
-        self.figure_json = json.loads(pio.to_json(figure, validate=False, engine="json"))
-        self.figure_json["data"] = [escape_trace_text(trace) for trace in self.figure_json.get("data", [])]
-        self.figure_json["config"] = CONFIG
-        digest = hashlib.sha256(json.dumps(self.figure_json, sort_keys=True).encode()).hexdigest()
+        self.figure_json = _figure_json(figure)
+        self.narrow_json = _figure_json(narrow) if narrow is not None else None
+        digest = hashlib.sha256(json.dumps([self.figure_json, self.narrow_json, name, title, alt, sources, self.short],
+                                           sort_keys=True).encode()).hexdigest()
         self.chart_id = f"ppp-chart-{digest[:12]}"
 
     @property
     def source_line(self) -> str:
-        return "Source: " + "; ".join(bib.short_label(k) for k in self.sources) + "."
+        return WORDS["source"] + " " + "; ".join(bib.short_label(k) for k in self.sources) + "."
 
     def csv(self) -> str:
         return self.data.to_csv(index=False, lineterminator="\n")
 
-    def table_html(self) -> str:
-        table = self.data.to_html(index=False, escape=True, na_rep="", border=0, classes=["ppp-data-table"])
-        return table.replace(' style="text-align: right;"', "")
+    def meta(self) -> dict:
+        """Everything the site needs to render this chart (output metadata ``ppp_chart``)."""
+        return {
+            "version": 2, "id": self.chart_id, "name": self.name, "anchor": f"chart-{self.name}",
+            "title": self.title, "alt": self.alt, "sources": list(self.sources),
+            "source_labels": [bib.short_label(k) for k in self.sources],
+            "figure": self.figure_json, "narrow": self.narrow_json, "data": _records(self.data),
+            "short": dict(self.short),
+        }
 
     def to_html(self) -> str:
-        e = html.escape
-        csv_uri = "data:text/csv;charset=utf-8," + quote(self.csv())
-        rows = len(self.data)
-        height = self.figure_json.get("layout", {}).get("height") or 450  # plotly's default
-        return (
-            f'<figure class="ppp-chart" {MARKER}="{self.chart_id}">'
-            f'<div class="ppp-plotly" id="{self.chart_id}" style="height:{int(height)}px" role="group" aria-roledescription="interactive chart" aria-label="{e(self.title)}. {e(self.alt)}"></div>'
-            f'<figcaption><span class="ppp-chart-title">{e(self.title)}.</span> '
-            f'<span class="ppp-chart-alt">{e(self.alt)}</span> '
-            f'<span class="ppp-chart-source">{e(self.source_line)}</span></figcaption>'
-            f'<details class="ppp-chart-data"><summary>Data behind this chart ({rows} rows)</summary>'
-            f'{self.table_html()}'
-            f'<p><a class="ppp-csv" download="{e(self.name)}.csv" href="{e(csv_uri)}">Download these data (CSV)</a></p>'
-            f"</details></figure>"
-        )
+        return render_chart_html(self.meta())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {
@@ -103,8 +143,363 @@ class Chart:
             "text/html": self.to_html(),
             "text/plain": f"Chart {self.name}: {self.title}",
         }
-        metadata = {"text/html": {"ppp_chart": {"id": self.chart_id, "figure": self.figure_json}}}
+        metadata = {"text/html": {"ppp_chart": self.meta()}}
         return bundle, metadata
+
+
+# --- one chart box for every edition -------------------------------------------------
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(value)
+    return str(value)
+
+
+def _table_html(columns, rows, translate) -> str:
+    e = html.escape
+    head = "".join(f"<th>{e(translate(c))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{e(_cell(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return f'<table class="ppp-data-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _csv_text(columns, rows) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def chart_heights(figures: dict[str, dict]) -> dict[str, int]:
+    """The chart box's height in px for each drawing (the same for the image and the interactive chart)."""
+    return {v: int(f["layout"]["height"]) for v, f in figures.items()}
+
+
+def render_chart_html(meta: dict, translate=_identity, lang: str = "en", *, svgs: dict | None = None,
+                      svg_href: str | None = None, cite: str | None = None, figure_src: str | None = None,
+                      figures: dict | None = None) -> str:
+    """The chart's box: static images (``svgs``: drawing name -> SVG markup, when the build has
+    drawn them), the interactive chart's place, caption with source, link and citation, and the
+    plotted data with CSV and SVG downloads. Every reader-visible string passes ``translate``."""
+    e, t = html.escape, translate
+    anchor, chart_id = meta.get("anchor") or f"chart-{meta['name']}", meta["id"]
+    title, alt = t(meta["title"]), t(meta["alt"])
+    labels = meta.get("source_labels") or [bib.short_label(k) for k in meta["sources"]]
+    source = t(WORDS["source"]) + " " + "; ".join(labels) + "."
+    columns, rows = meta["data"]["columns"], meta["data"]["rows"]
+    heights = chart_heights(figures or chart_figures(meta, translate, lang))
+    label = f"{title}. {alt}"
+    geo = any(tr.get("type") in GEO_TRACES for f in (meta["figure"], meta.get("narrow") or {}) for tr in f.get("data", []))
+    extra = (f' data-src="{e(figure_src)}"' if figure_src else "") + (' data-ppp-geo="1"' if geo else "")
+    statics = ""
+    for variant, svg in (svgs or {}).items():
+        statics += (f'<div class="ppp-static ppp-static-{variant}" role="img" aria-label="{e(label)}">{svg}</div>')
+    csv_uri = "data:text/csv;charset=utf-8," + quote(_csv_text(columns, rows))
+    downloads = f'<a class="ppp-csv" download="{e(meta["name"])}.csv" href="{e(csv_uri)}">{e(t(WORDS["csv"]))}</a>'
+    if svg_href:
+        downloads += f' · <a class="ppp-svg" download="{e(meta["name"])}.svg" href="{e(svg_href)}">{e(t(WORDS["svg"]))}</a>'
+    cite_html = f'<p class="ppp-chart-cite">{e(t(WORDS["cite"]))} {e(cite)}</p>' if cite else ""
+    return (
+        f'<figure class="ppp-chart" id="{e(anchor)}" {MARKER}="{chart_id}" lang="{e(lang)}">'
+        f'<div class="ppp-chart-box{" ppp-has-static" if statics else ""}" '
+        f'style="--ppp-h-wide:{heights["wide"]}px;--ppp-h-narrow:{heights["narrow"]}px">'
+        f'{statics}'
+        f'<div class="ppp-plotly" id="{chart_id}"{extra} tabindex="0" role="group" '
+        f'aria-roledescription="{e(t(WORDS["interactive"]))}" aria-label="{e(label)}" title="{e(t(WORDS["hint"]))}"></div>'
+        f'</div>'
+        f'<figcaption><span class="ppp-chart-title">{e(title)}.</span> '
+        f'<span class="ppp-chart-alt">{e(alt)}</span> '
+        f'<span class="ppp-chart-source">{e(source)}</span> '
+        f'<a class="ppp-chart-link" href="#{e(anchor)}">{e(t(WORDS["link"]))}</a></figcaption>'
+        f'<details class="ppp-chart-data"><summary>{e(t(WORDS["data"]).format(rows=len(rows)))}</summary>'
+        f'{_table_html(columns, rows, t)}'
+        f'<p>{downloads}</p>{cite_html}'
+        f"</details></figure>"
+    )
+
+
+# --- the strings of a figure, for translation -------------------------------------------
+
+_TRACE_TEXT = ("x", "y", "z", "labels", "text", "hovertext", "customdata")
+_TRACE_TEMPLATES = ("hovertemplate", "texttemplate", "name", "legendgrouptitle")
+_BR = re.compile(r"<br\s*/?>", re.I)
+
+
+def _walk_strings(value, fn):
+    """``value`` with ``fn`` applied to every string in it (nested lists included)."""
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, list):
+        return [_walk_strings(v, fn) for v in value]
+    if isinstance(value, dict) and "bdata" not in value:  # plotly's typed arrays hold numbers
+        return {k: _walk_strings(v, fn) for k, v in value.items()}
+    return value
+
+
+def _data_fn(translate):
+    """Data strings are stored HTML-escaped: translate the text, escape the result again."""
+    def fn(text):
+        if not text.strip() or _is_number(text):
+            return text
+        return _escape_text(translate(html.unescape(text)))
+    return fn
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+        return True
+    except ValueError:
+        return False
+
+
+def _own_fn(translate):
+    def fn(text):
+        return translate(text) if text.strip() else text
+    return fn
+
+
+def _title(obj, own):
+    if isinstance(obj, dict) and isinstance(obj.get("title"), dict) and "text" in obj["title"]:
+        obj["title"]["text"] = own(obj["title"]["text"])
+    elif isinstance(obj, dict) and isinstance(obj.get("title"), str):
+        obj["title"] = own(obj["title"])
+
+
+def translate_figure(figure: dict, translate=_identity, lang: str = "en") -> dict:
+    """A copy of the figure JSON with every reader-visible string passed through ``translate``
+    and numbers written with the edition's separators."""
+    figure = json.loads(json.dumps(figure))
+    own, data = _own_fn(translate), _data_fn(translate)
+    layout = figure.setdefault("layout", {})
+    _title(layout, own)
+    for key, axis in list(layout.items()):
+        if isinstance(axis, dict) and (key.startswith(("xaxis", "yaxis", "coloraxis", "legend")) or key in ("geo",)):
+            _title(axis, own)
+            if "colorbar" in axis:
+                _title(axis["colorbar"], own)
+            if "ticktext" in axis:
+                axis["ticktext"] = _walk_strings(axis["ticktext"], own)
+            if "categoryarray" in axis:
+                axis["categoryarray"] = _walk_strings(axis["categoryarray"], data)
+    for note in layout.get("annotations", []) or []:
+        if "text" in note:
+            note["text"] = own(note["text"])
+    for trace in figure.get("data", []):
+        for key in _TRACE_TEXT:
+            if key in trace:
+                trace[key] = _walk_strings(trace[key], data)
+        for key in _TRACE_TEMPLATES:
+            if isinstance(trace.get(key), str):
+                trace[key] = own(trace[key]) if key != "name" else data(trace[key])
+        if isinstance(trace.get("colorbar"), dict):
+            _title(trace["colorbar"], own)
+            if isinstance(trace["colorbar"].get("ticktext"), list):
+                trace["colorbar"]["ticktext"] = _walk_strings(trace["colorbar"]["ticktext"], data)
+        if trace.get("type") == "table":
+            for part in ("header", "cells"):
+                if isinstance(trace.get(part), dict) and "values" in trace[part]:
+                    trace[part]["values"] = _walk_strings(trace[part]["values"], data)
+    if lang != "en":
+        layout["separators"] = ",\u00a0"  # decimal comma, non-breaking space between thousands
+    return figure
+
+
+def chart_strings(meta: dict) -> list[str]:
+    """Exactly the strings :func:`render_chart_html` (with its figures) asks ``translate`` for, in order, once each."""
+    asked: list[str] = []
+
+    def record(text):
+        if text not in asked:
+            asked.append(text)
+        return text
+
+    render_chart_html(meta, record, svg_href="x.svg", cite="x")
+    return asked
+
+
+# --- laying a figure out for a width ---------------------------------------------------------
+
+def wrap_label(text: str, width: int) -> str:
+    """A category label broken into lines of about ``width`` characters (plotly's <br>)."""
+    plain = _BR.sub(" ", text)
+    return "<br>".join(textwrap.wrap(plain, width, break_long_words=False, break_on_hyphens=False)) or plain
+
+
+def _category_values(figure: dict, axis_letter: str) -> list:
+    values: list = []
+    for trace in figure.get("data", []):
+        if trace.get("type") in (None, "bar", "box", "heatmap", "scatter") and isinstance(trace.get(axis_letter), list):
+            for v in trace[axis_letter]:
+                if isinstance(v, str) and v not in values:
+                    values.append(v)
+    return values
+
+
+CHAR_PX = 7.4  # average width of a character at 13 px in the house font, for fitting labels
+CODE_PX = 10  # width of a capital letter (ISO codes) at 13 px
+
+
+def _longest_word(labels) -> int:
+    return max((len(w) for label in labels for w in _BR.sub(" ", str(label)).split()), default=0)
+
+
+def _legend_px(figure: dict, variant: str) -> int:
+    """About how tall the legend above the plot is: one row per entry on a phone."""
+    if (figure.get("layout") or {}).get("showlegend") is False:
+        return 0
+    names = [t.get("name") for t in figure.get("data", []) if t.get("name") and t.get("showlegend", True) is not False]
+    names = list(dict.fromkeys(names))
+    if len(names) < 2 and not any(t.get("showlegend") for t in figure.get("data", [])):
+        return 0
+    if variant == "narrow":
+        return sum(16 * (1 + len(str(n)) // 30) + 6 for n in names)
+    return 24 * (1 + int(sum(len(str(n)) * CHAR_PX + 50 for n in names) // (WIDTHS[variant] - 40)))
+
+
+def lay_out(figure: dict, variant: str, short: dict | None = None) -> dict:
+    """The figure as drawn at ``WIDTHS[variant]`` px: category labels wrapped to fit (the full
+    label stays in the hover and the data table), or written short (``short``: label -> short
+    form, e.g. ISO codes) or turned upright when even wrapped they cannot fit side by side;
+    legend entries and axis titles wrapped; text inside bars, cells and sectors never drawn
+    smaller than MIN_FONT (hidden instead, its value is in the hover and the table)."""
+    figure = json.loads(json.dumps(figure))
+    layout = figure.setdefault("layout", {})
+    width_px = WIDTHS[variant]
+    height = int(layout.get("height") or 450)
+    short = short or {}
+    layout["uniformtext"] = {"minsize": MIN_FONT, "mode": "hide"}
+    cartesian = any(t.get("type", "scatter") in ("scatter", "bar", "box", "heatmap") for t in figure.get("data", []))
+    y_label_px = 0
+    values_y = _category_values(figure, "y")
+    if values_y and not all(_is_number(str(v)) for v in values_y):
+        y_label_px = min(WRAP[variant], max(len(str(v)) for v in values_y)) * CHAR_PX + 30
+    key_px = 0
+    for trace in figure.get("data", []):
+        if trace.get("type") == "heatmap" and trace.get("showscale") is not False and variant == "wide":
+            bar = trace.setdefault("colorbar", {})  # the colour key stays at the right, its names wrapped
+            bar["title"] = {**(bar.get("title") or {}), "side": "right"}
+            if isinstance(bar.get("ticktext"), list) and bar["ticktext"]:
+                bar["ticktext"] = [wrap_label(str(t), 16) for t in bar["ticktext"]]
+            names = [line for t in bar.get("ticktext") or ["000"] for line in str(t).split("<br>")]
+            key_px = max(key_px, int(max(len(n) for n in names) * CHAR_PX) + 70)
+    plot_px = max(120, width_px - y_label_px - 30 - key_px)
+    extra = 0
+    for letter in ("x", "y") if cartesian else ():
+        axis = layout.setdefault(f"{letter}axis", {})
+        title = axis.get("title")
+        if isinstance(title, dict) and isinstance(title.get("text"), str) and title["text"]:
+            room = (plot_px if letter == "x" else height * 0.6) / CHAR_PX
+            title["text"] = wrap_label(title["text"], max(16, int(room)))
+        if axis.get("type") not in (None, "category", "-"):
+            continue
+        values = axis.get("categoryarray") if axis.get("categoryorder") == "array" and axis.get("categoryarray") else _category_values(figure, letter)
+        if not values or all(_is_number(str(v)) for v in values):
+            continue
+        if letter == "y":
+            wrapped = [wrap_label(str(v), WRAP[variant]) for v in values]
+            lines = max(w.count("<br>") + 1 for w in wrapped)
+            groups = sum(1 for t in figure.get("data", []) if t.get("type") == "bar" and t.get("orientation") == "h")
+            per_category = max(lines * 16 + 6, 20 * (groups if layout.get("barmode") == "group" else 1))
+            needed = len(values) * per_category + 150 + _legend_px(figure, variant)  # labels, legend, axis title, margins
+            height = max(height, needed)
+        else:
+            per_label = plot_px / len(values)
+            chars = max(4, int((per_label - 6) / CHAR_PX))
+            axis["tickangle"] = 0
+            codes = [short[str(v)] for v in values] if short and all(str(v) in short for v in values) else None
+            if _longest_word(values) <= chars:
+                wrapped = [wrap_label(str(v), chars) for v in values]
+            elif codes and max(len(c) for c in codes) * CODE_PX <= per_label - 6:
+                wrapped = codes
+            else:  # upright labels (short codes if there are), in as many lines as fit side by side
+                lines = max(1, int(per_label // 17))
+                if codes:
+                    wrapped = codes
+                else:
+                    longest = max(len(str(v)) for v in values)
+                    wrapped = [wrap_label(str(v), max(8, -(-longest // lines) + 2)) for v in values]
+                axis["tickangle"] = -90
+                extra = max(extra, int(max(len(line) for w in wrapped for line in w.split("<br>")) * CHAR_PX))
+        if wrapped != [str(v) for v in values]:
+            axis.update(tickmode="array", tickvals=list(values), ticktext=wrapped)
+    if cartesian:
+        layout.setdefault("xaxis", {})["ticklabelstandoff"] = 10  # the first year never touches the y axis's 0
+        if variant == "narrow" and layout["xaxis"].get("type") not in ("category",) and not layout["xaxis"].get("tickvals") \
+                and not _category_values(figure, "x"):
+            layout["xaxis"].setdefault("nticks", 5)
+    legend_chars = int((width_px - 70) / 8) if variant == "narrow" else 48
+    for trace in figure.get("data", []):
+        kind = trace.get("type")
+        if isinstance(trace.get("name"), str) and trace.get("showlegend", True) is not False:
+            trace["name"] = wrap_label(trace["name"], legend_chars)
+        if kind == "heatmap":
+            trace["textfont"] = {**trace.get("textfont", {}), "size": MIN_FONT}
+            columns = len(trace["x"]) if isinstance(trace.get("x"), list) else 1
+            cells = [str(v) for row in (trace.get("text") or []) if isinstance(row, list) for v in row]
+            if cells and max(len(c) for c in cells) * CHAR_PX > plot_px / max(1, columns) - 4:
+                trace["texttemplate"] = ""  # too wide for its cell: the colour, the hover and the table say it
+            if trace.get("showscale") is not False and variant == "narrow":  # the colour key above the plot
+                bar = {**trace.get("colorbar", {}), "orientation": "h", "x": 0, "xanchor": "left",
+                       "y": 1.02, "yanchor": "bottom", "thickness": 10, "len": 1,
+                       "title": {**(trace.get("colorbar", {}).get("title") or {}), "side": "top"}}
+                if isinstance(bar.get("ticktext"), list) and bar["ticktext"]:  # named colours: upright names
+                    lines = max(1, int(plot_px / len(bar["ticktext"]) // 17))
+                    longest = max(len(str(t)) for t in bar["ticktext"])
+                    bar["ticktext"] = [wrap_label(str(t), max(8, -(-longest // lines) + 2)) for t in bar["ticktext"]]
+                    bar["tickangle"] = -90
+                    extra += int(max(len(line) for t in bar["ticktext"] for line in t.split("<br>")) * CHAR_PX)
+                trace["colorbar"] = bar
+        if kind == "bar" and trace.get("textposition") == "outside":
+            trace["cliponaxis"] = False
+            trace["textfont"] = {**trace.get("textfont", {}), "size": MIN_FONT}
+            margin = layout.setdefault("margin", {})
+            if trace.get("orientation") == "h":
+                margin["r"] = max(margin.get("r", 10), 44)
+            else:
+                margin["t"] = max(margin.get("t", 10), 24)
+    layout["height"] = height + extra
+    return figure
+
+
+def chart_figures(meta: dict, translate=_identity, lang: str = "en") -> dict[str, dict]:
+    """The two drawings of a chart in one edition, translated and laid out: {"wide", "narrow"}."""
+    result = {}
+    for variant in ("wide", "narrow"):
+        source = meta["narrow"] if variant == "narrow" and meta.get("narrow") else meta["figure"]
+        data = _data_fn(translate)  # short forms are looked up by the label as the edition writes it
+        short = {data(_escape_text(label)): code for label, code in (meta.get("short") or {}).items()}
+        result[variant] = lay_out(translate_figure(source, translate, lang), variant, short)
+    return result
+
+
+_SVG_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def clean_svg(svg: str, prefix: str, standalone: bool = False) -> str:
+    """Kaleido's SVG made fit to sit inline in a page: ids renamed deterministically after the
+    chart (plotly names clip paths with a random uid, which would differ between builds and
+    collide between charts), fixed size replaced by the box's size, no XML prolog.
+    ``standalone`` keeps the size, for the SVG file readers download."""
+    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    # map outlines and lines: one decimal is a tenth of a pixel, and a third of the bytes
+    svg = re.sub(r' d="([^"]*)"', lambda m: ' d="' + re.sub(r"(\d+\.\d)\d+", r"\1", m.group(1)) + '"', svg)
+    names = list(dict.fromkeys(_SVG_ID.findall(svg)))
+    for number, old in enumerate(names):
+        new = f"{prefix}-{number}"
+        svg = svg.replace(f'id="{old}"', f'id="{new}"').replace(f"#{old})", f"#{new})").replace(f'"#{old}"', f'"#{new}"')
+        svg = svg.replace(f"#{old}&quot;)", f"#{new}&quot;)").replace(f"url('#{old}')", f"url('#{new}')")
+    if standalone:
+        return svg
+    svg = re.sub(r'<svg([^>]*?)\swidth="[\d.]+"\sheight="[\d.]+"', r'<svg\1', svg, count=1)
+    svg = svg.replace("<svg ", '<svg preserveAspectRatio="xMidYMin meet" aria-hidden="true" focusable="false" ', 1)
+    return svg
 
 
 # Trace fields that carry text from data/. plotly.js reads a few tags in them (<b>, <a href>
@@ -186,13 +581,19 @@ def chart(
     alt: str,
     x_title: str | None = None,
     y_title: str | None = None,
+    narrow: go.Figure | None = None,
+    short_labels: dict | None = None,
     glue: bool = True,
 ) -> Chart:
     """Theme ``figure``, glue it under ``name`` and return it for display.
 
     ``data`` must be exactly what the chart plots: it becomes the table and the
     CSV download. ``sources`` are keys of ``references.bib``; ``alt`` states the
-    chart's finding in words for readers who cannot see it.
+    chart's finding in words for readers who cannot see it. ``narrow`` is an optional
+    other view for phones (e.g. a heatmap turned on its side); by default the same figure
+    is laid out for the narrow width (see :func:`lay_out`). ``short_labels`` maps category
+    labels to short forms (ISO codes) used where the full labels cannot fit. The chart's title and source go
+    in its caption, not inside the plot.
     """
     if not _NAME.fullmatch(name):
         raise ValueError(f'chart name "{name}" must be kebab-case (a-z, 0-9, hyphens)')
@@ -206,17 +607,15 @@ def chart(
     if not isinstance(data, pd.DataFrame) or data.empty:
         raise ValueError(f'chart "{name}" needs the plotted data as a non-empty DataFrame')
     figure = go.Figure(figure)
-    figure.update_layout(template=TEMPLATE, title=dict(text=title, x=0, xanchor="left"))
+    figure.update_layout(template=TEMPLATE)
     if x_title is not None:
         figure.update_xaxes(title_text=x_title)
     if y_title is not None:
         figure.update_yaxes(title_text=y_title)
-    result = Chart(figure, name, data.reset_index(drop=True), title, alt, list(sources))
-    figure.add_annotation(
-        text="<br>".join(html.escape(line) for line in textwrap.wrap(result.source_line, 110)), showarrow=False, xref="paper", yref="paper",
-        x=0, y=0, yshift=-75, xanchor="left", yanchor="top", font=dict(size=11), align="left",
-    )
-    result = Chart(figure, name, data.reset_index(drop=True), title, alt, list(sources))
+    if narrow is not None:
+        narrow = go.Figure(narrow)
+        narrow.update_layout(template=TEMPLATE)
+    result = Chart(figure, name, data.reset_index(drop=True), title, alt, list(sources), narrow=narrow, short=short_labels)
     if glue:
         from myst_nb import glue as myst_glue
 

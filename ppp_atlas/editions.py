@@ -228,6 +228,32 @@ def glued_strings(staging: Path) -> list[str]:
     return list(found)
 
 
+def chart_strings(staging: Path) -> list[str]:
+    """Every string a chart of the book shows (``ppp_atlas.charts.chart_strings`` over the
+    charts in the executed notebooks), less what needs no translator: country names (CLDR),
+    bibliography keys, codes and identifiers, numbers."""
+    import json
+
+    from . import bib, charts
+
+    keys = set(bib.entries())
+    countries = set(_country_names("uz", _mtime(paths.DATA / "countries.csv")))
+    found: dict[str, None] = {}
+    for path in sorted((staging / "_build" / "jupyter_execute").rglob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        for cell in notebook.get("cells", []):
+            for output in cell.get("outputs", []):
+                meta = output.get("metadata", {}).get("text/html", {}).get("ppp_chart")
+                if not meta or meta.get("version", 1) < 2:
+                    continue
+                for text in charts.chart_strings(meta):
+                    if (text in countries or text in keys or not re.search(r"[A-Za-z]{2}", text)
+                            or re.fullmatch(r"[A-Z]{2,4}|[a-z0-9]+(?:_[a-z0-9]+)+|[\w-]+\d{4}[a-z]+(?:; [\w-]+\d{4}[a-z]+)*", text)):
+                        continue
+                    found.setdefault(text, None)
+    return list(found)
+
+
 def translator(lang: str, domain: str):
     """A function that translates one English string of ``domain`` (unknown strings unchanged)."""
     messages = catalog(lang, domain)
@@ -295,7 +321,7 @@ _MARKUP = [
     re.compile(r"\{[a-z:-]+\}`[^`]*`"),            # roles: {cite:p}`key`, {glue:text}`/nb::key`, {term}`x`
     re.compile(r"\]\(([^)\s]+)\)"),               # link targets [text](target)
     re.compile(r"(?<![`{])`[^`{}]+`(?!`)"),       # inline code
-    re.compile(r"\$\{[a-zA-Z]+\}|%\([a-z_]+\)s|%s|\{[a-z_]*\}"),  # placeholders
+    re.compile(r"\$\{[a-zA-Z]+\}|%\([a-z_]+\)s|%s|\{[a-z_]*\}|%\{[^}]+\}"),  # placeholders (plotly's %{x} too)
 ]
 
 

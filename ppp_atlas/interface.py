@@ -110,8 +110,7 @@ def write_templates(pot_dir: Path) -> None:
 
     (pot_dir / "data.pot").write_text(_pot(datadocs.messages()), encoding="utf-8")
     staging = paths.ROOT / "_build" / "staging"
-    strings = staging / "ppp-chart-strings.json"
-    chart_words = json.loads(strings.read_text(encoding="utf-8")) if strings.exists() else []
+    chart_words = editions.chart_strings(staging)
     countries = set(editions.data_words("uz")) - set(editions.catalog("uz", "charts"))
     words = [w for w in dict.fromkeys([*chart_words, *editions.glued_strings(staging)]) if w not in countries]
     (pot_dir / "charts.pot").write_text(_pot(words), encoding="utf-8")

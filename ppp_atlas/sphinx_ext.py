@@ -18,15 +18,19 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 
-from . import citations, paths, weights
+from sphinx.util import logging as sphinx_logging
+
+from . import charts, citations, paths, svg, weights
 from .charts import MARKER, MIME_PLOTLY
+
+logger = sphinx_logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 VENDOR = paths.ROOT / "_build" / "vendor"
 
 
 class PlotlyMimeRenderer:
-    """myst-nb mime plugin: a chart's ``text/html`` plus its figure JSON, no inline code."""
+    """myst-nb mime plugin: a chart becomes a :class:`chart_placeholder`, rendered at write time."""
 
     mime_priority_overrides: list = []
 
@@ -39,15 +43,131 @@ class PlotlyMimeRenderer:
             return None
         if not meta:
             return None
+        document = getattr(getattr(renderer, "renderer", None), "document", None)
+        env = getattr(document.settings, "env", None) if document is not None else None
+        if env is not None and "figure" in meta and meta.get("version", 1) >= 2:
+            env.ppp_charts = getattr(env, "ppp_charts", {})
+            env.ppp_charts.setdefault(env.docname, {})[meta["id"]] = meta
         return [chart_node(data.content, meta)]
 
 
-def chart_node(html_part: str, meta: dict) -> nodes.raw:
-    """The chart's own HTML followed by its figure as inert JSON (not executed)."""
+class chart_placeholder(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lowercase)
+    """A chart in a doctree; replaced by its rendered HTML once references are resolved."""
+
+
+def chart_node(html_part: str, meta: dict) -> nodes.Node:
+    """A chart in a page. Charts made by this version of :func:`ppp_atlas.chart` are rendered
+    by the build (translated, with their static drawings); older outputs keep their HTML."""
+    if meta.get("version", 1) >= 2:
+        return chart_placeholder("", meta=meta)
+    return nodes.raw("", html_part + figure_script(meta["id"], meta["figure"]), format="html", classes=["output", "text_html"])
+
+
+def figure_script(chart_id: str, figures) -> str:
+    """A chart's figure(s) as inert JSON (never executed)."""
     # "<" written as \u003c: no "</script>" or "<!--" can end or confuse the block
-    payload = json.dumps(meta["figure"], sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
-    script = f'<script type="application/json" class="ppp-chart-json" data-for="{meta["id"]}">{payload}</script>'
-    return nodes.raw("", html_part + script, format="html", classes=["output", "text_html"])
+    payload = json.dumps(figures, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
+    return f'<script type="application/json" class="ppp-chart-json" data-for="{chart_id}">{payload}</script>'
+
+
+def chart_translator(app):
+    """The edition's translate function for chart strings: ``ppp_chart_translate`` if set
+    (a callable), else the edition's words: the chart box's fixed words (``ppp.po``), country
+    names from CLDR and everything else a chart shows (``charts.po``); English unchanged."""
+    from . import editions
+
+    custom = app.config.ppp_chart_translate
+    if callable(custom):
+        return custom
+    language = app.config.language or "en"
+    if language.startswith("en"):
+        return lambda text: text
+    words = {**editions.catalog(language, "ppp"), **editions.data_words(language)}
+    return lambda text: words.get(text, text) if isinstance(text, str) else text
+
+
+def _language(app) -> str:
+    return (app.config.language or "en").split("_")[0]
+
+
+def _figures(meta, translate, lang):
+    return charts.chart_figures(meta, translate, lang)
+
+
+def _drawing_jobs(meta, figures):
+    heights = charts.chart_heights(figures)
+    return [(figures[v], charts.WIDTHS[v], heights[v]) for v in ("wide", "narrow")]
+
+
+def _draw_all_charts(app, env):
+    """After reading: draw every chart of the edition that the cache lacks, in one batch."""
+    if app.builder.format != "html":
+        return []
+    translate, lang = chart_translator(app), _language(app)
+    jobs = []
+    for metas in getattr(env, "ppp_charts", {}).values():
+        for meta in metas.values():
+            jobs += _drawing_jobs(meta, _figures(meta, translate, lang))
+    missing = [job for job in jobs if svg.cached(*job) is None]
+    if missing:
+        logger.info(f"drawing {len(missing)} chart images (kaleido)")
+        svg.draw(missing)
+    return []
+
+
+def _render_charts(app, doctree, docname):
+    placeholders = list(doctree.findall(chart_placeholder))
+    if not placeholders:
+        return
+    translate, lang = chart_translator(app), _language(app)
+    html_builder = app.builder.format == "html"
+    depth = docname.count("/")
+    static = "../" * depth + "_static/charts/"
+    outdir = Path(app.outdir) / "_static" / "charts"
+    site = _site_url(app) if html_builder else ""
+    book = app.config.html_title or app.config.project
+    for node in placeholders:
+        meta = node["meta"]
+        figures = _figures(meta, translate, lang)
+        svgs, href, src, script = None, None, None, ""
+        if html_builder:
+            jobs = _drawing_jobs(meta, figures)
+            drawn = svg.draw(jobs)
+            svgs = {v: charts.clean_svg(d, f'{meta["id"]}-{v}') for v, d in zip(("wide", "narrow"), drawn)}
+            outdir.mkdir(parents=True, exist_ok=True)
+            _write_if_changed(outdir / f'{meta["name"]}.svg', charts.clean_svg(drawn[0], meta["name"], standalone=True))
+            payload = json.dumps(figures, sort_keys=True, separators=(",", ":"))
+            _write_if_changed(outdir / f'{meta["name"]}.json', payload)
+            href = static + f'{meta["name"]}.svg'
+            src = static + f'{meta["name"]}.json'
+        page = site + docname + ".html#" + (meta.get("anchor") or f'chart-{meta["name"]}')
+        cite = f'{translate(meta["title"])}. {book}. {page}' if html_builder else None
+        body = charts.render_chart_html(meta, translate, lang, svgs=svgs, svg_href=href, cite=cite, figure_src=src,
+                                         figures=figures)
+        node.replace_self(nodes.raw("", body + script, format="html", classes=["output", "text_html"]))
+
+
+def standalone_chart_html(meta: dict, translate=lambda text: text, lang: str = "en") -> str:
+    """A chart as the site shows it, with its drawings and its figures inline (for one-off pages and tests)."""
+    figures = _figures(meta, translate, lang)
+    drawn = svg.draw(_drawing_jobs(meta, figures))
+    svgs = {v: charts.clean_svg(d, f'{meta["id"]}-{v}') for v, d in zip(("wide", "narrow"), drawn)}
+    body = charts.render_chart_html(meta, translate, lang, svgs=svgs, figures=figures)
+    return body + figure_script(meta["id"], figures)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def _purge_charts(app, env, docname):
+    getattr(env, "ppp_charts", {}).pop(docname, None)
+
+
+def _merge_charts(app, env, docnames, other):
+    env.ppp_charts = getattr(env, "ppp_charts", {})
+    env.ppp_charts.update({d: other.ppp_charts[d] for d in docnames if d in getattr(other, "ppp_charts", {})})
 
 
 # --- chapter reference lists -------------------------------------------------
@@ -218,7 +338,7 @@ def _copy_assets(app, exception):
     static = Path(app.outdir) / "_static"
     vendor = static / "vendor"
     vendor.mkdir(parents=True, exist_ok=True)
-    for name in ("plotly-ppp.min.js", "world_110m.json"):
+    for name in ("plotly-ppp.min.js", "plotly-ppp-geo.min.js", "world_110m.json"):
         source = VENDOR / name
         if not source.exists():
             raise FileNotFoundError(f"{source} is missing: run `make assets` (make book does it)")
@@ -308,6 +428,8 @@ def setup(app):
     app.add_config_value("ppp_site_url", "", "html")
     app.add_config_value("ppp_bibliography_doc", "book/bibliography", "env")
     app.add_config_value("ppp_no_cite_box", [], "html")
+    app.add_config_value("ppp_chart_translate", None, "env")
+    app.add_node(chart_placeholder)
     app.add_directive("data-tables", DataTables)
     app.add_directive("verification-labels", VerificationLabels)
     app.add_directive("article-outline", ArticleOutline)
@@ -316,6 +438,10 @@ def setup(app):
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("doctree-resolved", _fill_references)
+    app.connect("doctree-resolved", _render_charts, priority=600)  # after myst-nb resolves pasted charts
+    app.connect("env-purge-doc", _purge_charts)
+    app.connect("env-merge-info", _merge_charts)
+    app.connect("env-updated", _draw_all_charts)
     app.connect("html-page-context", _cite_box)
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _theme_defaults)
@@ -323,7 +449,7 @@ def setup(app):
     app.connect("builder-inited", _add_static)
     app.connect("env-updated", _mystnb_css_before_writing)
     citations.register_style()
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
 
 
 def _mystnb_css_before_writing(app, env):

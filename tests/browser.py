@@ -78,12 +78,103 @@ def visit(page, url: str, settle_ms: int = 300) -> dict:
 
 
 def draw_all_charts(page, timeout_ms: int = 20000) -> int:
-    """Scroll to each chart in turn (charts are drawn only when about to be seen) and wait
-    until it is drawn; return how many charts the page has."""
+    """Make every chart on the page interactive, as a reader does (scroll to it and point at
+    it; charts without a static drawing are drawn when they come near), and wait until plotly
+    has drawn it; return how many charts the page has."""
     charts = page.locator("div.ppp-plotly")
     count = charts.count()
     for index in range(count):
         chart = charts.nth(index)
         chart.scroll_into_view_if_needed()
-        chart.locator(".main-svg").first.wait_for(state="attached", timeout=timeout_ms)
+        chart.hover()
+        chart.locator(".plot-container .main-svg").first.wait_for(state="attached", timeout=timeout_ms)
     return count
+
+
+def static_charts(page) -> list[dict]:
+    """Every chart's static drawing as the page shows it now: visible SVG, its size, its box."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll("figure.ppp-chart")).map(f => {
+        const box = f.querySelector(".ppp-chart-box");
+        const shown = Array.from(f.querySelectorAll(".ppp-static svg")).filter(s => s.getClientRects().length);
+        const r = shown.length ? shown[0].getBoundingClientRect() : null;
+        return {id: f.id, shown: shown.length, texts: shown.length ? shown[0].querySelectorAll("text").length : 0,
+                width: r ? r.width : 0, height: r ? r.height : 0,
+                box: box ? box.getBoundingClientRect().height : 0};
+    })""")
+
+
+# --- chart legibility ---------------------------------------------------------------
+# For every chart on a page: the text boxes of its drawn SVG as a reader sees them (the
+# interactive plotly chart if drawn, else the static image), checked for text outside the
+# chart's box, two texts overlapping, and text drawn smaller than 11 px.
+TEXT_PROBLEMS_JS = r"""
+(minPx) => {
+  const out = [];
+  const figures = Array.from(document.querySelectorAll("figure.ppp-chart, div.ppp-plotly"))
+    .filter(f => !(f.matches("div.ppp-plotly") && f.closest("figure.ppp-chart")));
+  figures.forEach((fig, index) => {
+    const name = fig.id || fig.getAttribute("data-ppp-chart") || ("chart-" + index);
+    const boxEl = fig.querySelector(".ppp-chart-box") || fig.querySelector("div.ppp-plotly") || fig;
+    const svgs = Array.from(boxEl.querySelectorAll("svg")).filter(s => s.getClientRects().length && s.getBoundingClientRect().width > 0);
+    if (!svgs.length) { out.push({chart: name, kind: "not drawn", text: ""}); return; }
+    const box = boxEl.getBoundingClientRect();
+    const texts = [];
+    svgs.forEach(svg => svg.querySelectorAll("text").forEach(t => {
+      const label = (t.textContent || "").trim();
+      if (!label) return;
+      const style = getComputedStyle(t);
+      if (style.display === "none" || style.visibility === "hidden" || parseFloat(style.opacity) === 0) return;
+      let hidden = false;
+      for (let p = t.parentElement; p && p !== svg.parentElement; p = p.parentElement) {
+        const s = getComputedStyle(p);
+        if (s.display === "none" || s.visibility === "hidden" || parseFloat(s.opacity) === 0) { hidden = true; break; }
+      }
+      if (hidden || t.closest(".hoverlayer")) return;
+      const r = t.getBoundingClientRect();
+      if (r.width < 0.5 || r.height < 0.5) return;
+      const ctm = t.getScreenCTM();
+      const scale = ctm ? Math.hypot(ctm.a, ctm.b) : 1;
+      // the text's own box, turned as it is drawn (rotated tick labels are not axis-aligned)
+      let corners;
+      try {
+        const b = t.getBBox();
+        corners = [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
+          .map(([x, y]) => [ctm.a * x + ctm.c * y + ctm.e, ctm.b * x + ctm.d * y + ctm.f]);
+      } catch (e) {
+        corners = [[r.left, r.top], [r.right, r.top], [r.right, r.bottom], [r.left, r.bottom]];
+      }
+      texts.push({label, r, corners, px: parseFloat(style.fontSize) * scale});
+    }));
+    const tol = 1;
+    texts.forEach(t => {
+      if (t.corners.some(([x, y]) => x < box.left - tol || x > box.right + tol || y < box.top - tol || y > box.bottom + tol))
+        out.push({chart: name, kind: "outside", text: t.label});
+      if (t.px < minPx - 0.05) out.push({chart: name, kind: "small", text: t.label + " (" + t.px.toFixed(1) + " px)"});
+    });
+    // separating-axis test on the two turned boxes, shrunk by 1 px so touching is not overlapping
+    function depth(a, b) {
+      let least = Infinity;
+      for (const poly of [a, b]) for (let i = 0; i < 4; i++) {
+        const [x1, y1] = poly[i], [x2, y2] = poly[(i + 1) % 4];
+        const len = Math.hypot(x2 - x1, y2 - y1) || 1, nx = -(y2 - y1) / len, ny = (x2 - x1) / len;
+        const pa = a.map(([x, y]) => x * nx + y * ny), pb = b.map(([x, y]) => x * nx + y * ny);
+        least = Math.min(least, Math.min(Math.max(...pa), Math.max(...pb)) - Math.max(Math.min(...pa), Math.min(...pb)));
+      }
+      return least;
+    }
+    for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+      const a = texts[i].r, b = texts[j].r;
+      if (Math.min(a.right, b.right) - Math.max(a.left, b.left) <= 1.5 || Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) <= 1.5) continue;
+      if (depth(texts[i].corners, texts[j].corners) > 1.5)
+        out.push({chart: name, kind: "overlap", text: texts[i].label + " | " + texts[j].label});
+    }
+  });
+  return out;
+}
+"""
+WIDTHS = (360, 768, 1280)
+
+
+def chart_text_problems(page, min_px: float = 11) -> list[dict]:
+    """Problems of every chart's drawn text on the page as it is now (see TEXT_PROBLEMS_JS)."""
+    return page.evaluate(TEXT_PROBLEMS_JS, min_px)

@@ -1,6 +1,8 @@
 """The built site in a real Chromium: offline, error-free, charts drawn, search works."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import browser
@@ -33,6 +35,9 @@ def test_dark_mode_recolours_chart_text(chromium, base_url):
         browser.draw_all_charts(page)
         colour = page.evaluate("document.querySelector('div.ppp-plotly').layout.font.color")
         assert colour == "#e6e6e6"
+        page.reload()  # the static drawing's ink turns light too
+        fill = page.evaluate("getComputedStyle(document.querySelector('.ppp-static-wide .ytick text, .ppp-static-wide .xtick text')).fill")
+        assert fill == "rgb(230, 230, 230)", fill
     finally:
         page.close()
 
@@ -52,19 +57,77 @@ def test_search_finds_a_term_from_one_chapter(chromium, base_url, site):
         page.close()
 
 
-def test_plotly_is_fetched_only_when_a_chart_comes_near_the_screen(chromium, base_url):
+def test_plotly_is_fetched_only_when_a_reader_uses_a_chart_and_nothing_moves(chromium, base_url):
     page = chromium.new_page(viewport={"width": 1280, "height": 800})
     scripts = []
-    page.on("request", lambda r: scripts.append(r.url) if "plotly-ppp" in r.url else None)
+    page.on("request", lambda r: scripts.append(r.url) if "plotly-ppp" in r.url or "/_static/charts/" in r.url else None)
     try:
         page.goto(f"{base_url}/notebooks/attack-statistics.html", wait_until="load")
+        first = page.locator("figure.ppp-chart").first
+        first.scroll_into_view_if_needed()
+        page.mouse.wheel(0, 400)  # scrolling past a chart is reading, not using it
         page.wait_for_timeout(500)
         assert scripts == [] and page.evaluate("typeof window.Plotly") == "undefined"
-        first = page.locator("div.ppp-plotly").first
         first.scroll_into_view_if_needed()
-        page.wait_for_selector("div.ppp-plotly .main-svg", timeout=15000)
-        assert len(scripts) == 1
-        box = first.bounding_box()
-        assert abs(box["height"] - int(first.get_attribute("style").split(":")[1].rstrip("px"))) <= 1  # no shift
+        before = first.bounding_box()
+        caption_before = first.locator("figcaption").bounding_box()
+        first.locator(".ppp-chart-box").hover()
+        first.locator("div.ppp-plotly .plot-container").wait_for(timeout=15000)
+        page.wait_for_timeout(300)
+        assert sorted(u.rsplit("/", 1)[-1] for u in scripts) == ["mass-attacks-casualties-per-year.json", "plotly-ppp.min.js"]
+        after = first.bounding_box()
+        assert abs(after["height"] - before["height"]) <= 1 and abs(after["y"] - before["y"]) <= 1  # no jump
+        assert abs(first.locator("figcaption").bounding_box()["y"] - caption_before["y"]) <= 1
+        assert first.locator(".ppp-static-wide").is_hidden()
     finally:
         page.close()
+
+
+def test_maps_load_the_map_bundle_and_other_pages_do_not(site):
+    for page in CHART_PAGES:
+        text = (site / page).read_text(encoding="utf-8")
+        has_map = 'data-ppp-geo="1"' in text
+        assert has_map == any(f'"type":"{kind}"' in (site / "_static" / "charts" / f"{name}.json").read_text(encoding="utf-8")
+                              for name in re.findall(r'<figure class="ppp-chart" id="chart-([a-z0-9-]+)"', text)
+                              for kind in ("choropleth", "scattergeo")), page
+
+
+CHART_PAGES = [p for p in PAGES if 'class="ppp-chart"' in (browser.SITE / p).read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("width", browser.WIDTHS)
+@pytest.mark.parametrize("page_path", CHART_PAGES)
+def test_chart_labels_stay_inside_their_box_apart_and_legible(chromium, base_url, page_path, width):
+    """Every chart, as drawn at build time and as plotly draws it, at 360, 768 and 1280 px, in every
+    edition: no text outside the chart's box, no two texts overlapping, no text under 11 px."""
+    page = chromium.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(f"{base_url}/{page_path}", wait_until="load")
+        static = browser.chart_text_problems(page)
+        count = browser.draw_all_charts(page)
+        page.wait_for_timeout(300)
+        interactive = browser.chart_text_problems(page)
+        assert count >= 1
+        assert static == [], f"static drawings: {len(static)} problems, e.g. {static[:6]}"
+        assert interactive == [], f"interactive charts: {len(interactive)} problems, e.g. {interactive[:6]}"
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_without_javascript_every_chart_is_an_image(chromium, base_url, width):
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": width, "height": 900})
+    seen = 0
+    try:
+        page = context.new_page()
+        for page_path in CHART_PAGES:
+            page.goto(f"{base_url}/{page_path}", wait_until="load")
+            for chart in browser.static_charts(page):
+                seen += 1
+                assert chart["shown"] == 1, (page_path, chart)  # one drawing: the one for this width
+                assert chart["texts"] >= 3 and chart["width"] >= 250 and chart["height"] >= 250, (page_path, chart)
+                assert abs(chart["height"] - chart["box"]) <= 1, (page_path, chart)
+        page.close()
+    finally:
+        context.close()
+    assert seen >= 20

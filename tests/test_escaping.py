@@ -35,7 +35,7 @@ def hostile_page(data_copy, site):
     made = charts.chart(figure, name="hostile-test", data=plotted, title="Hostile data", x_title="Label",
                         y_title="Count", sources=["ISO3166"], alt="The first bar's label is hostile markup.", glue=False)
     _, metadata = made._repr_mimebundle_()
-    chart_html = sphinx_ext.chart_node(made.to_html(), metadata["text/html"]["ppp_chart"]).astext()
+    chart_html = sphinx_ext.standalone_chart_html(metadata["text/html"]["ppp_chart"])
     styler_html = frame.head(2)[["row_id", "note"]].style.hide(axis="index").to_html()
     folder = data_copy / "page"
     folder.mkdir()
@@ -66,7 +66,9 @@ def test_hostile_data_is_shown_as_text_and_never_run(chromium, hostile_page):
             assert page.locator("table.ppp-data-table td").first.inner_text() == HOSTILE
             assert page.locator("div.styler td").nth(1).inner_text() == HOSTILE
             ticks = page.locator("div.ppp-plotly .xtick text").all_text_contents()
-            assert any(t.startswith('<img src=x onerror="window.__pwned=1">') for t in ticks), ticks
+            assert any(t.startswith("<img") and 'onerror="window.__pwned=1"><script>' in t for t in ticks), ticks
+            drawn = page.locator(".ppp-static .xtick text").all_text_contents()  # the static drawing too
+            assert any(t.startswith("<img") and 'onerror="window.__pwned=1"><script>' in t for t in drawn), drawn
             hover = page.locator("div.ppp-plotly .hovertext").first.text_content()
             assert "<b>bold</b>" in hover, hover
             assert page.locator("div.ppp-plotly .hovertext b, div.ppp-plotly .xtick b").count() == 0

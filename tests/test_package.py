@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import re
 
@@ -36,13 +37,78 @@ def test_chart_id_is_deterministic_and_follows_the_figure():
     assert _chart().chart_id != _chart(title="Another title").chart_id
 
 
-def test_chart_carries_title_axes_source_line_and_theme():
-    layout = _chart().figure_json["layout"]
-    assert layout["title"]["text"] == "People killed"
+def test_chart_carries_axes_and_theme_and_keeps_title_and_source_out_of_the_plot():
+    made = _chart()
+    layout = made.figure_json["layout"]
     assert layout["xaxis"]["title"]["text"] == "Year"
     assert layout["yaxis"]["title"]["text"] == "People (count)"
-    assert any("Source:" in a["text"] for a in layout["annotations"])
     assert layout["template"]["layout"]["colorway"] == charts.PALETTE
+    assert not (layout.get("title") or {}).get("text") and not layout.get("annotations")  # both are in the caption
+    meta = made.meta()
+    assert meta["title"] == "People killed" and meta["anchor"] == "chart-unit-test-chart"
+    assert meta["data"] == {"columns": ["year", "killed"], "rows": [[2017, 147], [2018, 91]]}
+    html = made.to_html()
+    assert '<figure class="ppp-chart" id="chart-unit-test-chart"' in html
+    assert f'<span class="ppp-chart-source">Source: {"; ".join(meta["source_labels"])}.</span>' in html
+    assert meta["source_labels"] == [bib.short_label(k) for k in meta["sources"]]
+    assert '<a class="ppp-chart-link" href="#chart-unit-test-chart">Link to this chart</a>' in html
+
+
+def _longer(text: str) -> str:
+    """A stand-in translation: every string 40 % longer, marked so it can be found."""
+    return f"«{text}{'x' * (len(text) * 2 // 5)}»"
+
+
+def test_render_chart_html_translates_every_visible_string_and_identity_changes_nothing():
+    meta = _chart().meta()
+    assert charts.render_chart_html(meta) == charts.render_chart_html(meta, lambda s: s, "en") == _chart().to_html()
+    translated = charts.render_chart_html(meta, _longer, "uz", svg_href="c.svg", cite="Book. url")
+    for word in ("source", "data", "csv", "svg", "link", "cite"):
+        assert html.escape(_longer(charts.WORDS[word]).split("{")[0]) in translated, word
+    assert html.escape(_longer("People killed")) in translated and html.escape(_longer(meta["alt"])) in translated
+    figures = charts.chart_figures(meta, _longer, "uz")
+    for fig in figures.values():
+        assert fig["layout"]["xaxis"]["title"]["text"].replace("<br>", " ").startswith("«Year")
+        assert fig["layout"]["separators"] == ",\u00a0"
+    assert charts.chart_figures(meta)["wide"]["layout"].get("separators") is None
+
+
+def test_chart_strings_are_exactly_what_translate_is_asked_for():
+    frame = pd.DataFrame({"kind": ["Private security firms", "Police forces"], "people": [1.5, 2.0]})
+    figure = px.bar(frame, y="kind", x="people", orientation="h", text="people")
+    figure.update_traces(name="Staff", hovertemplate="%{y}: %{x} people<extra></extra>")
+    made = charts.chart(figure, name="strings-test", data=frame, title="Staff", sources=["ISO3166"],
+                        alt="More private guards than police.", x_title="People", glue=False)
+    asked = []
+    charts.render_chart_html(made.meta(), lambda s: asked.append(s) or s, svg_href="c.svg", cite="Book")
+    strings = charts.chart_strings(made.meta())
+    assert set(strings) == set(asked) and len(strings) == len(set(strings))
+    for expected in ("Private security firms", "Police forces", "People", "%{y}: %{x} people<extra></extra>",
+                     "Staff", "More private guards than police.", charts.WORDS["link"], "kind"):
+        assert expected in strings, expected
+    assert "1.5" not in strings  # numbers are not words
+
+
+def test_lay_out_wraps_long_labels_and_gives_long_translations_room():
+    frame = pd.DataFrame({"element": ["Surveillance, data protection and cybersecurity", "Risk allocation"], "code": [1, 3]})
+    made = charts.chart(px.bar(frame, y="element", x="code", orientation="h"), name="wrap-test", data=frame,
+                        title="Codes", sources=["ISO3166"], alt="Risk allocation is coded highest.", glue=False)
+    wide, narrow = (charts.chart_figures(made.meta())[v]["layout"]["yaxis"] for v in ("wide", "narrow"))
+    assert all(len(line) <= charts.WRAP["narrow"] for t in narrow["ticktext"] for line in t.split("<br>"))
+    assert narrow["tickvals"] == list(frame["element"])  # the data keep the full label (hover, table)
+    assert max(t.count("<br>") for t in narrow["ticktext"]) > max(t.count("<br>") for t in wide["ticktext"])
+    longer = charts.chart_figures(made.meta(), _longer)["narrow"]
+    assert longer["layout"]["height"] >= charts.chart_figures(made.meta())["narrow"]["layout"]["height"]
+
+
+def test_clean_svg_names_ids_after_the_chart():
+    raw = ('<?xml version="1.0"?><svg class="main-svg" width="300" height="200" viewBox="0 0 300 200"><defs>'
+           '<clipPath id="clip1a2b3cxy"><rect/></clipPath></defs><g clip-path="url(#clip1a2b3cxy)"></g>'
+           '<path d="M1.23456,2.5L3.14159,4"/></svg>')
+    svg = charts.clean_svg(raw, "ppp-chart-abc-wide")
+    assert 'id="ppp-chart-abc-wide-0"' in svg and "url(#ppp-chart-abc-wide-0)" in svg and "1a2b3c" not in svg
+    assert 'width="300"' not in svg and 'viewBox="0 0 300 200"' in svg and svg.startswith("<svg ")
+    assert 'd="M1.2,2.5L3.1,4"' in svg
 
 
 def test_chart_table_and_csv_hold_exactly_the_plotted_data():

@@ -44,29 +44,58 @@ def test_no_page_inlines_plotly_or_names_a_cdn(site):
 
 def test_plotly_and_topojson_are_served_once_from_static(site):
     for root in EDITION_ROOTS:  # each edition is a complete site of its own, once
-        assert (site / root / "_static/vendor/plotly-ppp.min.js").stat().st_size > 500_000
+        assert (site / root / "_static/vendor/plotly-ppp.min.js").stat().st_size > 400_000
         assert (site / root / "_static/vendor/world_110m.json").exists()
+        # the map bundle is the larger one, so pages without maps never load the map code
+        assert (site / root / "_static/vendor/plotly-ppp-geo.min.js").stat().st_size > \
+            (site / root / "_static/vendor/plotly-ppp.min.js").stat().st_size
     bundles = sorted(b.relative_to(site).as_posix() for b in site.rglob("plotly*.js"))
-    assert bundles == sorted(f"{root}_static/vendor/plotly-ppp.min.js" for root in EDITION_ROOTS)
+    assert bundles == sorted(f"{root}_static/vendor/{name}" for root in EDITION_ROOTS
+                             for name in ("plotly-ppp-geo.min.js", "plotly-ppp.min.js"))
 
 
-def test_every_chart_div_has_its_figure_caption_table_and_csv(site):
+FIGURE = re.compile(r'<figure class="ppp-chart" id="(chart-[a-z0-9-]+)" data-ppp-chart="(ppp-chart-[0-9a-f]{12})" lang="[a-z]{2}">(.*?)</figure>', re.S)
+
+
+def test_every_chart_has_its_drawing_caption_link_table_csv_and_svg(site):
     charts = 0
     for page in _html_pages(site):
         text = page.read_text(encoding="utf-8")
-        figures = re.findall(r'<figure class="ppp-chart" data-ppp-chart="(ppp-chart-[0-9a-f]{12})">(.*?)</figure>', text, re.S)
+        figures = FIGURE.findall(text)
         assert len(figures) == text.count('class="ppp-plotly"'), page
-        for chart_id, body in figures:
+        depth = page.relative_to(site).as_posix().count("/")
+        for anchor, chart_id, body in figures:
             charts += 1
             where = (page.name, chart_id)
-            assert re.search(f'<div class="ppp-plotly" id="{chart_id}" style="height:\\d+px" role="group" aria-roledescription="interactive chart" aria-label="', body), where
+            name = anchor.removeprefix("chart-")
+            heights = re.search(r'<div class="ppp-chart-box ppp-has-static" style="--ppp-h-wide:(\d+)px;--ppp-h-narrow:(\d+)px">', body)
+            assert heights and all(int(h) >= 300 for h in heights.groups()), where
+            for variant in ("wide", "narrow"):  # both drawings, inline, with their text as text
+                drawing = re.search(f'<div class="ppp-static ppp-static-{variant}" role="img" aria-label="[^"]{{30,}}"><svg (.*?)</svg></div>', body, re.S)
+                assert drawing and drawing.group(1).count("<text") >= 3, (where, variant)
+                assert f'id="{chart_id}-{variant}-' in drawing.group(1) or "id=" not in drawing.group(1), where
+            src = "../" * depth + f"_static/charts/{name}.json"
+            assert re.search(f'<div class="ppp-plotly" id="{chart_id}" data-src="{re.escape(src)}"( data-ppp-geo="1")? tabindex="0" role="group" aria-roledescription="interactive chart" aria-label="', body), where
+            assert (site / "_static" / "charts" / f"{name}.json").exists() and (site / "_static" / "charts" / f"{name}.svg").exists()
             assert re.search(r'<span class="ppp-chart-title">[^<]+</span>', body), where
             assert re.search(r'<span class="ppp-chart-alt">[^<]{20,}</span>', body), where
             assert re.search(r'<span class="ppp-chart-source">Source: [^<]+</span>', body), where
+            assert f'<a class="ppp-chart-link" href="#{anchor}">Link to this chart</a>' in body, where
             assert re.search(r'<details class="ppp-chart-data"><summary>Data behind this chart \(\d+ rows?\)</summary>', body), where
             assert 'class="ppp-csv"' in body and 'href="data:text/csv' in body, where
-            assert text.count(f'data-for="{chart_id}"') == 1, where
+            assert f'<a class="ppp-svg" download="{name}.svg" href="{"../" * depth}_static/charts/{name}.svg">' in body, where
+            assert re.search(f'<p class="ppp-chart-cite">Cite this chart: [^<]+ https://[^<]+/{re.escape(page.relative_to(site).as_posix())}#{anchor}</p>', body), where
+            assert text.count(f'id="{anchor}"') == 1, where
+        # no two elements share an id (the drawings' clip paths are named after their chart)
+        ids = re.findall(r'\sid="([^"]+)"', text)
+        assert len(ids) == len(set(ids)), (page.name, sorted({i for i in ids if ids.count(i) > 1})[:5])
     assert charts >= 20, f"only {charts} charts on the site"
+
+
+def test_chart_drawings_are_vector_and_light(site):
+    for drawing in (site / "_static" / "charts").glob("*.svg"):
+        text = drawing.read_text(encoding="utf-8")
+        assert text.startswith("<svg") and "<text" in text and "http://" not in text.replace("http://www.w3.org", ""), drawing.name
 
 
 def test_every_page_has_a_cite_box_with_its_own_url(site):
