@@ -237,8 +237,9 @@ def _edits(page: str, tags: list[Tag], search_page: bool) -> list[tuple[int, int
                 edits.append((attribute.start, attribute.end, _attr("role", "listitem")))
             elif (attribute.name, attribute.value) in HANDLERS:
                 edits.append((attribute.start, attribute.end, _attr(*HANDLERS[(attribute.name, attribute.value)])))
-        if (tag.name == "button" and tag.get("class") == SEARCH_BUTTON_CLASS and tag.get("title") == "Search"
-                and tag.get("aria-label") == "Search"):
+        # the search button's aria-label ("Search", "Qidirish", "Поиск") hides its visible text
+        if (tag.name == "button" and tag.get("class") == SEARCH_BUTTON_CLASS and tag.get("aria-label")
+                and tag.get("aria-label") == tag.get("title")):
             label = tag.attribute("aria-label")
             edits.append((label.space, label.end, ""))
     return edits
