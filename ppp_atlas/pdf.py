@@ -348,6 +348,8 @@ class _serve:
 def print_pages(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) -> dict:
     """Print every page of every edition whose digest is not yet in the cache. Returns
     ``{(lang, docname): cache record}`` with ``pdf`` (path) and ``meta`` (title, headings)."""
+    from pypdf import PdfReader
+
     shapers = shapers_digest()
     records, jobs = {}, []
     for lang in languages:
@@ -368,9 +370,20 @@ def print_pages(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int
             for stale in record["pdf"].parent.glob(f"{Path(job['docname']).name}.*"):
                 stale.unlink()
             record["pdf"].write_bytes(result["pdf"])
-            record["meta"].write_text(json.dumps({k: v for k, v in result.items() if k != "pdf"},
-                                                 ensure_ascii=False, indent=1), encoding="utf-8")
-    return {k: dict(v, printed=any(j["key"] == v["key"] for j in jobs)) for k, v in records.items()}
+            meta = {k: v for k, v in result.items() if k != "pdf"}
+            reader = PdfReader(io.BytesIO(result["pdf"]))
+            meta["pages"] = len(reader.pages)
+            meta["marks"] = headings_with_pages(reader, result["headings"])
+            record["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    for record in records.values():  # a record from before pages and bookmarks were kept
+        meta = json.loads(record["meta"].read_text(encoding="utf-8"))
+        if "marks" not in meta:
+            reader = PdfReader(record["pdf"])
+            meta["pages"] = len(reader.pages)
+            meta["marks"] = headings_with_pages(reader, meta["headings"])
+            record["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    printed = {j["key"] for j in jobs}
+    return {k: dict(v, printed=v["key"] in printed) for k, v in records.items()}
 
 
 # --- title page, contents, page numbers ----------------------------------------------
@@ -503,9 +516,8 @@ def _clone_tree(node, writer, parent_ref, memo: dict, source: int) -> list:
     kids = obj.get("/K")
     kids = kids.get_object() if isinstance(kids, IndirectObject) else kids
     kid_list = list(kids) if isinstance(kids, ArrayObject) else ([] if kids is None else [kids])
-    structural = all(isinstance(k.get_object(), DictionaryObject) and "/S" in k.get_object()
-                     for k in kid_list if isinstance(k, IndirectObject)) and all(
-                     isinstance(k, IndirectObject) for k in kid_list)
+    structural = obj["/S"] == "/NonStruct" and all(
+        isinstance(k, IndirectObject) and "/S" in k.get_object() for k in kid_list)
     if obj["/S"] == "/NonStruct" and kid_list and all(isinstance(k, int) for k in kid_list) and "/Pg" in obj:
         # a leaf that only wraps marked content: its content joins the parent as marked-content
         # references (direct objects, so no entry in the cross-reference table)
@@ -567,28 +579,49 @@ def _mapped(value, memo: dict, source: int):
     return memo.get((source, value.idnum), NullObject()) if isinstance(value, IndirectObject) else NullObject()
 
 
+class Sheet:
+    """The printed sheet of page numbers, read once: for each number, its drawing (resources
+    renamed, marked as an artifact) and the resources it needs."""
+
+    def __init__(self, numbers: bytes):
+        from pypdf import PdfReader
+
+        self.reader = PdfReader(io.BytesIO(numbers))
+        self.pages = list(self.reader.pages)
+        self._prepared: dict[int, tuple[bytes, dict]] = {}
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    def number(self, number: int) -> tuple[bytes, dict]:
+        import re
+
+        if number not in self._prepared:
+            source = self.pages[number - 1]
+            data = source.get_contents().get_data()
+            resources = source["/Resources"].get_object()
+            names = {}
+            for kind in ("/Font", "/ExtGState"):
+                for name, ref in (resources.get(kind) or {}).items():
+                    names[(kind, name)] = ("/PPP" + name[1:], ref)
+            for (kind, name), (new_name, _) in names.items():
+                data = re.sub(re.escape(name.encode()) + rb"(?=[\s/])", new_name.encode(), data)
+            data = re.sub(rb"/NonStruct <</MCID \d+ >>BDC", b"/Artifact BMC", data)
+            self._prepared[number] = (data, names)
+        return self._prepared[number]
+
+
 class _Stamper:
     """Page numbers from the printed sheet of numbers, drawn on a page as an artifact (outside
     the tagged content) by appending one small content stream: no page is re-parsed."""
 
-    def __init__(self, writer, sheet):
+    def __init__(self, writer, sheet: Sheet):
         self.writer, self.sheet, self.done = writer, sheet, {}
 
     def stamp(self, page, number: int) -> None:
-        import re
-
         from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-        source = self.sheet.pages[number - 1]
-        data = source.get_contents().get_data()
-        resources = source["/Resources"].get_object()
-        names = {}
-        for kind in ("/Font", "/ExtGState"):
-            for name, ref in (resources.get(kind) or {}).items():
-                names[(kind, name)] = ("/PPP" + name[1:], ref)
-        for (kind, name), (new_name, _) in names.items():
-            data = re.sub(re.escape(name.encode()) + rb"(?=[\s/])", new_name.encode(), data)
-        data = re.sub(rb"/NonStruct <</MCID \d+ >>BDC", b"/Artifact BMC", data)
+        data, names = self.sheet.number(number)
         mine = page["/Resources"].get_object()
         for (kind, name), (new_name, ref) in names.items():
             if kind not in mine:
@@ -609,7 +642,7 @@ class _Stamper:
 
 
 def assemble(parts: list[bytes], *, lang: str, title: str, outline: list, number_from: int | None,
-             numbers: bytes, date: str) -> bytes:
+             numbers: Sheet, date: str) -> bytes:
     """Join PDFs into one: tagged structures merged, page numbers stamped from the sheet of numbers
     ``numbers`` (starting at ``number_from`` on the second page; None: no numbers), bookmarks from
     ``outline`` (``(level, title, page index, top)``, levels from 1), metadata set."""
@@ -618,7 +651,7 @@ def assemble(parts: list[bytes], *, lang: str, title: str, outline: list, number
                                NameObject, NumberObject, TextStringObject)
 
     writer = PdfWriter()
-    sheet = PdfReader(io.BytesIO(numbers))
+    sheet = numbers
     root_ref = writer._add_object(DictionaryObject())
     structure_root = root_ref.get_object()
     document = DictionaryObject({NameObject("/S"): NameObject("/Document"),
@@ -722,7 +755,7 @@ def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) 
     # the front matter: title pages, contents (twice: once to learn its length) and the numbers
     raw = {k: r["pdf"].read_bytes() for k, r in records.items()}
     info = {k: json.loads(r["meta"].read_text(encoding="utf-8")) for k, r in records.items()}
-    lengths = {k: _page_count(v) for k, v in raw.items()}
+    lengths = {k: i["pages"] for k, i in info.items()}
     fronts, plans = [], {}
     for lang in languages:
         site = site_url() + editions.site_prefix(lang)
@@ -742,8 +775,7 @@ def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) 
     longest = max(lengths.values()) + 1
     total_guess = {lang: 2 + sum(lengths[(lang, d)] for d in toc_order()) for lang in languages}
     fronts.append({"key": "numbers", "html": numbers_html(max(total_guess.values()) + 12 + longest)})
-    front_key = _digest(json.dumps([f["html"] for f in fronts], ensure_ascii=False).encode(), shapers.encode(),
-                        ASSEMBLY)[:24]
+    front_key = _digest(json.dumps([f["html"] for f in fronts], ensure_ascii=False).encode(), shapers.encode())[:24]
     front_cache = CACHE / "front" / f"{front_key}.json"
     if front_cache.exists():
         front = {k: bytes.fromhex(v) for k, v in json.loads(front_cache.read_text()).items()}
@@ -761,7 +793,7 @@ def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) 
             guesses[lang] = pages_now
             item = _contents_item(lang, _book_plan(lang, raw, info, pages_now)[0])
             front[item["key"]] = asyncio.run(_run([], site_root, [item], 1))[1][item["key"]]
-    numbers = front["numbers"]
+    numbers = Sheet(front["numbers"])
     for lang in languages:
         outdir = site_root / editions.site_prefix(lang) / PDF_DIR
         outdir.mkdir(parents=True, exist_ok=True)
@@ -774,10 +806,8 @@ def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) 
             digest = _digest(raw[key], front[f"{lang}:cover:{doc}"], shapers.encode(), ASSEMBLY)[:24]
             cached = CACHE / "chapters" / lang / f"{doc}.{digest}.pdf"
             if not cached.exists():
-                reader = PdfReader(io.BytesIO(raw[key]))
                 outline = [(1, word("title_page"), 0, None)]
-                outline += [(lvl, text, page + 1, top)
-                            for lvl, text, page, top in headings_with_pages(reader, info[key]["headings"])]
+                outline += [(lvl, text, page + 1, top) for lvl, text, page, top in info[key]["marks"]]
                 data = assemble([front[f"{lang}:cover:{doc}"], raw[key]], lang=lang,
                                 title=f"{info[key]['title']} — {book}", outline=outline, number_from=2,
                                 numbers=numbers, date=meta["date"])
@@ -788,10 +818,10 @@ def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) 
             target = outdir / chapter_file(doc)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(cached, target)
-            stats["chapters"][doc] = {"pages": _page_count(cached.read_bytes()), "bytes": cached.stat().st_size}
+            stats["chapters"][doc] = {"pages": 1 + lengths[key], "bytes": cached.stat().st_size}
         # the book: title page, contents, every page
         digest = _digest(*(raw[(lang, d)] for d in toc_order()), front[f"{lang}:cover"],
-                         front[f"{lang}:contents"], shapers.encode(), numbers, ASSEMBLY)[:24]
+                         front[f"{lang}:contents"], shapers.encode(), front["numbers"], ASSEMBLY)[:24]
         cached = CACHE / "books" / f"{lang}.{digest}.pdf"
         if not cached.exists():
             _, outline = _book_plan(lang, raw, info, _page_count(front[f"{lang}:contents"]))
@@ -803,7 +833,8 @@ def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) 
                 stale.unlink()
             cached.write_bytes(data)
         shutil.copyfile(cached, outdir / book_file(lang))
-        stats["book"] = {"pages": _page_count(cached.read_bytes()), "bytes": cached.stat().st_size}
+        stats["book"] = {"pages": 1 + _page_count(front[f"{lang}:contents"])
+                         + sum(lengths[(lang, d)] for d in toc_order()), "bytes": cached.stat().st_size}
         summary["editions"][lang] = stats
     summary["seconds"] = round(time.time() - started, 1)
     return summary
@@ -824,12 +855,11 @@ def _book_plan(lang: str, raw: dict, info: dict, contents_pages: int):
             outline.append((1, shown, page, None))
         level0 = 2 if caption else 1
         for doc in docs:
-            reader = PdfReader(io.BytesIO(raw[(lang, doc)]))
-            for lvl, text, p, top in headings_with_pages(reader, info[(lang, doc)]["headings"]):
+            for lvl, text, p, top in info[(lang, doc)]["marks"]:
                 if lvl <= 2:
                     entries.append((f"l{lvl}", text, page + p + 1))
                 outline.append((level0 + lvl - 1, text, page + p, top))
-            page += len(reader.pages)
+            page += info[(lang, doc)]["pages"]
     return entries, outline
 
 
