@@ -182,6 +182,7 @@ def _digest(*chunks: bytes) -> str:
 
 #: Raise when a change to this module changes what a printed page looks like (reprints every page).
 PRINT_VERSION = "2"
+MARKS_VERSION = 2
 #: Assembled PDFs are rebuilt when this module changes.
 ASSEMBLY = Path(__file__).read_bytes()
 
@@ -374,13 +375,15 @@ def print_pages(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int
             reader = PdfReader(io.BytesIO(result["pdf"]))
             meta["pages"] = len(reader.pages)
             meta["marks"] = headings_with_pages(reader, result["headings"])
+            meta["marks_version"] = MARKS_VERSION
             record["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     for record in records.values():  # a record from before pages and bookmarks were kept
         meta = json.loads(record["meta"].read_text(encoding="utf-8"))
-        if "marks" not in meta:
+        if meta.get("marks_version") != MARKS_VERSION:
             reader = PdfReader(record["pdf"])
             meta["pages"] = len(reader.pages)
             meta["marks"] = headings_with_pages(reader, meta["headings"])
+            meta["marks_version"] = MARKS_VERSION
             record["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     printed = {j["key"] for j in jobs}
     return {k: dict(v, printed=v["key"] in printed) for k, v in records.items()}
@@ -496,10 +499,17 @@ def headings_with_pages(reader, headings: list[list]) -> list[tuple[int, str, in
     for level, text in headings:
         for i in range(start, len(outline)):
             if squash(outline[i][1]) == squash(text):
-                result.append((level, text, outline[i][2], outline[i][3]))
+                result.append([level, text, outline[i][2], outline[i][3]])
                 start = i + 1
                 break
-    return result
+        else:  # a heading Chromium left out of its outline: the page of the next one found
+            result.append([level, text, None, None])
+    following = len(reader.pages) - 1
+    for item in reversed(result):
+        if item[2] is None:
+            item[2] = following
+        following = item[2]
+    return [tuple(item) for item in result]
 
 
 def _clone_tree(node, writer, parent_ref, memo: dict, source: int) -> list:
@@ -664,10 +674,12 @@ def assemble(parts: list[bytes], *, lang: str, title: str, outline: list, number
         reader = PdfReader(io.BytesIO(data))
         part_max = -1
         for page in reader.pages:
-            added = writer.add_page(page)
-            if "/StructParents" in added:
-                part_max = max(part_max, int(added["/StructParents"]))
-                added[NameObject("/StructParents")] = NumberObject(int(added["/StructParents"]) + next_key)
+            added = writer.add_page(page)  # pypdf leaves out /StructParents (and links): restored here
+            if "/StructParents" in page:
+                part_max = max(part_max, int(page["/StructParents"]))
+                added[NameObject("/StructParents")] = NumberObject(int(page["/StructParents"]) + next_key)
+            if "/Annots" in page and "/Annots" not in added:
+                added[NameObject("/Annots")] = page.raw_get("/Annots").clone(writer)
             for annot in added.get("/Annots", []) or []:
                 annot = annot.get_object()
                 if "/StructParent" in annot:
