@@ -1,6 +1,6 @@
 # Two commands set up everything on a fresh clone:  make book   and   make test
 # Targets are .PHONY because book/, tests/ and notebooks/ are folders.
-.PHONY: book test serve bench validate assets setup lock clean linkcheck notebooks translations coverage
+.PHONY: book test serve bench validate assets setup lock clean linkcheck notebooks translations coverage pdf
 
 PYTHON ?= python3
 VENV   := .venv
@@ -40,6 +40,10 @@ validate: setup
 
 book: setup assets  # ppp_atlas.build validates data/ first (skipped when unchanged since it last passed)
 	$(PY) -m ppp_atlas.build
+
+# the PDF editions of the site in _build/html (make book builds them too, when a Chromium exists)
+pdf: setup
+	$(PY) -m ppp_atlas.pdf
 
 test: book
 	$(PY) -m pytest

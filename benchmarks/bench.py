@@ -100,11 +100,59 @@ def main() -> int:
     print(f"heaviest repeat view: {max(rows, key=lambda r: r[3])[0]}")
     print(f"{'heaviest first view (gzip B)':<44}{heaviest_first:>14,}{TARGETS['first_view']:>14,}  {'yes' if heaviest_first <= TARGETS['first_view'] else 'NO'}")
     print(f"{'heaviest repeat view (gzip B)':<44}{heaviest_repeat:>14,}{TARGETS['repeat_view']:>14,}  {'yes' if heaviest_repeat <= TARGETS['repeat_view'] else 'NO'}")
+    pdf_bench(clean)
     lighthouse = ROOT / "benchmarks" / "lighthouse.py"
     if lighthouse.exists():
         heaviest = max(rows, key=lambda r: r[2])[0]
         subprocess.run([sys.executable, str(lighthouse), "book/index.html", heaviest], cwd=ROOT)
     return 0
+
+
+PDF_TARGETS = {"share": 0.30, "book_bytes": 15_000_000}
+
+
+def pdf_bench(clean: float) -> None:
+    """The PDF editions (issue 16): the PDF step alone with every page printed (an empty cache)
+    and with nothing changed, its share of a clean build, and the size of every PDF."""
+    import shutil
+    import tempfile
+
+    sys.path.insert(0, str(ROOT))
+    from ppp_atlas import editions, pdf
+
+    if pdf.available():
+        print(f"\nPDFs: not measured ({pdf.available()})")
+        return
+    aside = Path(tempfile.mkdtemp()) / "pdf-cache"
+    if pdf.CACHE.exists():
+        shutil.move(str(pdf.CACHE), aside)
+    try:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "ppp_atlas.pdf"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        every = time.perf_counter() - started
+    finally:
+        shutil.rmtree(aside.parent, ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ppp_atlas.pdf"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    unchanged = time.perf_counter() - started
+    share = every / max(clean - every, 1e-9)  # the clean build above includes the PDF step
+    print(f"\n{'PDF step, every page printed (s)':<44}{every:>14.1f}")
+    print(f"{'PDF step, nothing changed (s)':<44}{unchanged:>14.1f}")
+    print(f"{'PDF step / rest of a clean build':<44}{share:>14.3f}{PDF_TARGETS['share']:>14}  "
+          f"{'yes' if share <= PDF_TARGETS['share'] else 'NO'}")
+    print(f"\n{'PDF':<44}{'pages':>9}{'bytes':>14}")
+    from pypdf import PdfReader
+
+    for lang in editions.LANGUAGES:
+        folder = browser.SITE / editions.site_prefix(lang) / pdf.PDF_DIR
+        whole = folder / pdf.book_file(lang)
+        size = whole.stat().st_size
+        ok = "yes" if size <= PDF_TARGETS["book_bytes"] else "NO"
+        print(f"{str(whole.relative_to(browser.SITE)):<44}{len(PdfReader(whole).pages):>9}{size:>14,}"
+              f"{PDF_TARGETS['book_bytes']:>14,}  {ok}")
+        chapters = [folder / pdf.chapter_file(doc) for doc in pdf.toc_order()]
+        print(f"{'  + ' + str(len(chapters)) + ' chapter PDFs':<44}{sum(len(PdfReader(c).pages) for c in chapters):>9}"
+              f"{sum(c.stat().st_size for c in chapters):>14,}")
 
 
 if __name__ == "__main__":

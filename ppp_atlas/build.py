@@ -11,8 +11,12 @@
 4. Builds the Uzbek and Russian editions from the gettext catalogs in ``locales/``, each
    with its own generated configuration and the English build's jupyter-cache (notebooks
    execute once for all three), the two side by side on the two cores.
-5. Only when all three editions built, replaces ``_build/html`` (English at the root,
-   ``uz/`` and ``ru/`` beside it): a failed build leaves the last good site.
+5. Prints the PDF editions (:mod:`ppp_atlas.pdf`: the whole book and each page, per edition)
+   from the assembled site, reprinting only pages whose HTML changed. With no Chromium the site
+   is still built, and the message says what to install and that ``make pdf`` adds them later;
+   ``--no-pdf`` skips them.
+6. Only when all three editions (and their PDFs) built, replaces ``_build/html`` (English at
+   the root, ``uz/`` and ``ru/`` beside it): a failed build leaves the last good site.
 """
 from __future__ import annotations
 
@@ -236,6 +240,10 @@ def main(argv: list[str]) -> int:
     shutil.copytree(built, fresh)
     for lang, directory in outputs.items():
         shutil.copytree(directory, fresh / lang)
+    site_seconds = time.time() - started
+    pdf_note = _build_pdfs(fresh, languages, "--no-pdf" in argv)
+    if pdf_note is None:
+        return 1
     old = BUILD / "html.old"
     if SITE.exists():
         SITE.rename(old)
@@ -243,8 +251,36 @@ def main(argv: list[str]) -> int:
     if old.exists():
         shutil.rmtree(old)
     print(f"site built in {time.time() - started:.1f} s (English {english:.1f} s, then "
-          f"{', '.join(translated) or 'no other edition'}): {SITE.relative_to(paths.ROOT)}/index.html")
+          f"{', '.join(translated) or 'no other edition'}, site {site_seconds:.1f} s, {pdf_note}): "
+          f"{SITE.relative_to(paths.ROOT)}/index.html")
     return 0
+
+
+def _build_pdfs(fresh: Path, languages, skip: bool) -> str | None:
+    """The PDF editions into the assembled site ``fresh``; a short note for the last line, or
+    None when printing failed (the last good site stays)."""
+    from . import pdf
+
+    if skip:
+        return "PDFs skipped"
+    missing = pdf.available()
+    if missing:
+        print(f"PDFs NOT BUILT: {missing}.\n  The site is built without them (its PDF links lead nowhere until "
+              f"then); once a Chromium is installed, `make pdf` builds them into _build/html.", file=sys.stderr)
+        return "no PDFs: no browser"
+    started = time.time()
+    try:
+        summary = pdf.build(fresh, languages, jobs_at_once=int(os.environ.get("PPP_PDF_JOBS", "3")))
+    except Exception as exc:  # noqa: BLE001 - any failure keeps the last good site
+        import traceback
+
+        traceback.print_exc()
+        print(f"PDF BUILD FAILED ({type(exc).__name__}: {exc}): _build/html still holds the last good site.",
+              file=sys.stderr)
+        shutil.rmtree(fresh, ignore_errors=True)
+        return None
+    print(pdf.report(summary))
+    return f"PDFs {time.time() - started:.1f} s"
 
 
 if __name__ == "__main__":

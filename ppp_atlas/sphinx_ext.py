@@ -421,9 +421,10 @@ def _patch_glue():
 
 
 def setup(app):
-    from . import sphinx_editions
+    from . import pdf, sphinx_editions
 
     sphinx_editions.setup(app)
+    pdf.setup(app)
     _patch_glue()
     app.add_config_value("ppp_site_url", "", "html")
     app.add_config_value("ppp_bibliography_doc", "book/bibliography", "env")

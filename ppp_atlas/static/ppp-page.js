@@ -1,14 +1,86 @@
 /* Page behaviour without inline code (the Content-Security-Policy allows none):
    - copy buttons of the "Cite this page" box;
    - the theme's full-screen and print buttons, whose onclick attributes the
-     build replaces with data-ppp-action (see ppp_atlas/postprocess.py);
+     build replaces with data-ppp-action (see ppp_atlas/postprocess.py); the print
+     button first draws every chart (charts are otherwise drawn only near the screen)
+     and prints in the light theme, as the book's PDFs do (ppp_atlas/pdf.py calls the
+     same window.pppPrepareForPrint);
    - boxes that scroll sideways (wide tables, notebook outputs) take keyboard focus,
      so they can be scrolled without a mouse. */
 (function () {
   "use strict";
+  // --- printing: every chart drawn, light theme, URLs of links shown ---------------
+  function chartReady(div) {
+    var figure = div.closest("figure") || div.parentNode;
+    return Boolean(div.querySelector(".main-svg") || (figure && figure.querySelector("svg, img")));
+  }
+  function plotlyLoaded() {
+    if (window.Plotly) { return Promise.resolve(window.Plotly); }
+    return new Promise(function (resolve, reject) {
+      var script = document.querySelector('script[src*="vendor/plotly-ppp.min.js"]');
+      if (!script) {
+        var me = document.querySelector('script[src*="ppp-page.js"]');
+        script = document.createElement("script");
+        script.src = me.src.replace(/ppp-page\.js(\?.*)?$/, "") + "vendor/plotly-ppp.min.js";
+        document.head.appendChild(script);
+      }
+      script.addEventListener("load", function () { resolve(window.Plotly); });
+      script.addEventListener("error", reject);
+      if (window.Plotly) { resolve(window.Plotly); }
+    });
+  }
+  function drawForPrint(div) {
+    var node = document.querySelector('script.ppp-chart-json[data-for="' + div.id + '"]');
+    if (!node) { return Promise.resolve(); }
+    var fig = JSON.parse(node.textContent);
+    var layout = fig.layout || {};
+    layout.font = Object.assign({}, layout.font || {}, { color: "#222222" });
+    var root = document.querySelector('script[src*="ppp-page.js"]').src.replace(/ppp-page\.js(\?.*)?$/, "");
+    var config = Object.assign({}, fig.config || {}, { topojsonURL: root + "vendor/" });
+    return window.Plotly.newPlot(div, fig.data, layout, config);
+  }
+  /* Draw every chart not yet drawn (a static drawing in the figure counts as drawn). */
+  function drawAllCharts() {
+    var pending = Array.prototype.filter.call(document.querySelectorAll("div.ppp-plotly"),
+                                              function (div) { return !chartReady(div); });
+    if (!pending.length) { return Promise.resolve(0); }
+    return plotlyLoaded().then(function () { return Promise.all(pending.map(drawForPrint)); })
+                         .then(function () { return pending.length; });
+  }
+  /* Printed text loses a link's target: show the address after links that leave the book. */
+  function markLinks() {
+    document.querySelectorAll(".bd-article a[href^='http']").forEach(function (a) {
+      var text = a.textContent.replace(/\s+/g, "");
+      var bare = a.href.replace(/^https?:\/\//, "").replace(/\/$/, "");
+      if (text.indexOf(bare) !== -1 || a.closest(".ppp-cite-box, .ppp-languages, .ppp-pdf-links")) {
+        a.classList.add("ppp-url-in-text");
+      }
+    });
+  }
+  var savedTheme = null;
+  function lightForPrint() {
+    var html = document.documentElement;
+    if (html.dataset.theme && html.dataset.theme !== "light") {
+      savedTheme = html.dataset.theme;
+      html.dataset.theme = "light";
+    }
+  }
+  window.addEventListener("beforeprint", function () { markLinks(); lightForPrint(); });
+  window.addEventListener("afterprint", function () {
+    if (savedTheme) { document.documentElement.dataset.theme = savedTheme; savedTheme = null; }
+  });
+  /* Everything a printed page needs; resolves with the number of charts drawn now. */
+  window.pppPrepareForPrint = function () {
+    markLinks();
+    lightForPrint();
+    return drawAllCharts();
+  };
+
   var actions = {
     "fullscreen": function () { window.toggleFullScreen(); },
-    "print": function () { window.print(); }
+    "print": function () {
+      window.pppPrepareForPrint().then(function () { window.print(); }, function () { window.print(); });
+    }
   };
 
   function copy(button) {

@@ -1,0 +1,929 @@
+"""Print and PDF editions: the whole book and each page of ``_toc.yml``, in every edition.
+
+Built by ``python -m ppp_atlas.build`` (``make book``) after the three editions are assembled in
+``_build/html.new`` and before it replaces ``_build/html``, so a failed PDF step leaves the last
+good site; ``python -m ppp_atlas.pdf`` (``make pdf``) builds them later into ``_build/html``.
+
+1. Every page is printed by Chromium (Debian's, see :mod:`ppp_atlas.chromium`) through Playwright
+   from the site served on loopback: light theme, the site's print stylesheet (``ppp-print.css``:
+   no sidebars or buttons, code cells hidden, no figure split across pages, link addresses shown),
+   every chart drawn first (``window.pppPrepareForPrint`` in ``ppp-page.js``, the function the
+   print button calls), links into the site rewritten to the published address, a running header
+   (book and chapter title) and footer (the chapter's short citation and URL); ``tagged=True``
+   and ``outline=True``. Several pages print at once in one browser.
+2. Each printed page is cached in ``_build/pdf-cache/`` under a digest of its HTML and of everything
+   that shapes the print (stylesheets, scripts, this module): an unchanged page is not printed again.
+3. :func:`assemble` joins the parts with pypdf: a title page (title, edition, version and date from
+   ``CITATION.cff``, licence, how to cite) and, for the book, a table of contents with page numbers;
+   continuous page numbers (stamped from a printed sheet of numbers); bookmarks for every part,
+   chapter and section (titles from the page, destinations from Chromium's outline); the tagged
+   structure of every part merged into one; document title and language set.
+
+Output, per edition (``<edition>/`` is empty for English, ``uz/``, ``ru/``):
+``<edition>/pdf/ppp-atlas-<lang>.pdf`` (the book) and ``<edition>/pdf/<docname>.pdf`` (each page).
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import html
+import io
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from . import editions, paths
+
+#: Reader-visible fixed words (translated in ``locales/<lang>/LC_MESSAGES/ppp.po``).
+WORDS = {
+    "chapter_pdf": "PDF of this chapter",
+    "book_pdf": "PDF of the book",
+    "print_editions": "Print editions",
+    "contents": "Contents",
+    "edition": "{language} edition",
+    "version": "Version {version} of {date}",
+    "licence": "Text and charts: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). Code: MIT. "
+               "Data: the compilation CC BY 4.0, facts under the terms of the sources named on each row.",
+    "how_to_cite": "How to cite",
+    "online": "Online edition",
+    "chapter_of": "A chapter of",
+    "title_page": "Title page",
+    "pdf_heading": "Print and PDF editions",
+    "pdf_intro": "Every page of the book offers a PDF of itself and of the whole book in its edition, "
+                 "for printing or reading offline: A4, tagged and searchable, with bookmarks, page numbers "
+                 "and the charts as vector drawings.",
+    "pdf_whole": "The whole book as one PDF:",
+}
+
+PDF_DIR = "pdf"
+CACHE = paths.ROOT / "_build" / "pdf-cache"
+STATIC = Path(__file__).parent / "static"
+#: Files whose change reprints every page.
+SHAPERS = [STATIC / "ppp-print.css", STATIC / "ppp-page.js", STATIC / "ppp.css",
+           STATIC / "ppp-charts.js", paths.CITATION]
+A4_CONTENT_PX = 673  # 210 mm less 2 x 16 mm margins, at 96 px per inch
+MARGIN = {"top": "17mm", "bottom": "21mm", "left": "16mm", "right": "16mm"}
+FONT = "'DejaVu Sans', 'Noto Sans', 'Liberation Sans', Arial, sans-serif"
+
+
+def book_file(lang: str) -> str:
+    return f"ppp-atlas-{lang}.pdf"
+
+
+def chapter_file(docname: str) -> str:
+    return f"{docname}.pdf"
+
+
+def words_for(lang: str):
+    translate = editions.translator(lang, "ppp")
+    return lambda key: translate(WORDS[key])
+
+
+# --- table of contents ------------------------------------------------------------
+
+def toc_parts() -> list[tuple[str | None, list[str]]]:
+    """``[(part caption or None, [docname, ...]), ...]`` in the order of ``_toc.yml``."""
+    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    strip = lambda name: name.removesuffix(".md").removesuffix(".ipynb")  # noqa: E731
+    parts: list[tuple[str | None, list[str]]] = [(None, [strip(toc["root"])])]
+    if toc.get("chapters"):
+        parts[0][1].extend(strip(c["file"]) for c in toc["chapters"])
+    for part in toc.get("parts", []):
+        parts.append((part.get("caption"), [strip(c["file"]) for c in part.get("chapters", [])]))
+    return parts
+
+
+def toc_order() -> list[str]:
+    return [doc for _, docs in toc_parts() for doc in docs]
+
+
+# --- Sphinx: links on every page, the list on the Data page ---------------------------
+
+def _relative_pdf(lang: str, pagename: str, to_lang: str, target: str) -> str:
+    depth = (editions.site_prefix(lang) + pagename).count("/")
+    return "../" * depth + editions.site_prefix(to_lang) + f"{PDF_DIR}/{target}"
+
+
+def links_html(lang: str, pagename: str) -> str:
+    word = words_for(lang)
+    e = html.escape
+    chapter = _relative_pdf(lang, pagename, lang, chapter_file(pagename))
+    book = _relative_pdf(lang, pagename, lang, book_file(lang))
+    return (f'<nav class="ppp-pdf-links" aria-label="{e(word("print_editions"))}"><ul>'
+            f'<li><a href="{e(chapter)}" type="application/pdf">{e(word("chapter_pdf"))}</a></li>'
+            f'<li><a href="{e(book)}" type="application/pdf">{e(word("book_pdf"))}</a></li></ul></nav>')
+
+
+def _language(app) -> str:
+    return app.config.language or editions.SOURCE_LANGUAGE
+
+
+def _page_links(app, pagename, templatename, context, doctree):
+    if doctree is None or pagename not in set(toc_order()):
+        return
+    block = links_html(_language(app), pagename)
+    body = context.get("body", "")
+    context["body"] = body.replace("</h1>", "</h1>" + block, 1) if "</h1>" in body else block + body
+
+
+class PdfEditions:
+    """``{pdf-editions}`` (Data page): what the PDFs hold and the whole book in every edition."""
+
+    @staticmethod
+    def directive():
+        from docutils import nodes
+        from docutils.parsers.rst import Directive
+
+        class _PdfEditions(Directive):
+            has_content = False
+
+            def run(self):
+                env = self.state.document.settings.env
+                lang = env.config.language or editions.SOURCE_LANGUAGE
+                word = words_for(lang)
+                e = html.escape
+                items = "".join(
+                    f'<li><a href="{e(_relative_pdf(lang, env.docname, other, book_file(other)))}" '
+                    f'type="application/pdf" hreflang="{editions.BCP47[other]}" lang="{editions.BCP47[other]}">'
+                    f'{e(editions.ENDONYMS[other])}</a></li>' for other in editions.LANGUAGES)
+                section = nodes.section(ids=["ppp-pdf-editions"], names=["ppp-pdf-editions"])
+                section += nodes.title(text=word("pdf_heading"))
+                section += nodes.raw("", f'<p>{e(word("pdf_intro"))}</p><p>{e(word("pdf_whole"))}</p>'
+                                         f'<ul class="ppp-pdf-editions">{items}</ul>', format="html")
+                return [section]
+
+        return _PdfEditions
+
+
+def _add_print_css(app):
+    app.add_css_file("ppp-print.css", media="print")
+
+
+def setup(app):
+    """Registered from :func:`ppp_atlas.sphinx_ext.setup`."""
+    app.connect("html-page-context", _page_links, priority=450)
+    app.add_directive("pdf-editions", PdfEditions.directive())
+    app.connect("builder-inited", _add_print_css, priority=600)
+
+
+# --- printing -----------------------------------------------------------------------
+
+def _digest(*chunks: bytes) -> str:
+    h = hashlib.sha256()
+    for chunk in chunks:
+        h.update(hashlib.sha256(chunk).digest())
+    return h.hexdigest()
+
+
+#: Raise when a change to this module changes what a printed page looks like (reprints every page).
+PRINT_VERSION = "2"
+MARKS_VERSION = 2
+#: Assembled PDFs are rebuilt when this module changes.
+ASSEMBLY = Path(__file__).read_bytes()
+
+
+def shapers_digest() -> str:
+    return _digest(PRINT_VERSION.encode(), *(p.read_bytes() for p in SHAPERS if p.exists()))
+
+
+def site_url() -> str:
+    config = yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))
+    ppp = (config.get("sphinx", {}).get("config", {}) or {}).get("ppp_site_url")
+    if ppp:
+        return ppp.rstrip("/") + "/"
+    owner, name = config["repository"]["url"].rstrip("/").split("/")[-2:]
+    return f"https://{owner.lower()}.github.io/{name}/"
+
+
+def book_title(lang: str) -> str:
+    from .citations import book_metadata
+
+    return editions.translator(lang, "ppp")(book_metadata()["title"])
+
+
+def short_citation(lang: str, title: str, url: str, pagename: str) -> str:
+    from . import citations
+
+    _, entry = citations.page_entry(title, url, pagename)
+    entry.fields["booktitle"] = book_title(lang)
+    return citations.apa(entry).render_as("text")
+
+
+def _band(left: str, right: str = "", size: str = "7.5pt") -> str:
+    e = html.escape
+    return (f'<div style="font-family:{FONT};font-size:{size};color:#444;width:100%;margin:0 16mm;'
+            f'display:flex;justify-content:space-between;gap:8mm;line-height:1.3">'
+            f'<span style="flex:1 1 auto">{e(left)}</span><span style="flex:0 0 auto;text-align:right;'
+            f'max-width:45%">{e(right)}</span></div>')
+
+
+def header_template(book: str, chapter: str) -> str:
+    return _band(book, chapter)
+
+
+def footer_template(citation: str) -> str:
+    # the right end is left free for the page number stamped by assemble()
+    return _band(citation, "").replace("margin:0 16mm", "margin:0 34mm 0 16mm")
+
+
+READY = """() => Array.from(document.querySelectorAll("div.ppp-plotly")).every(d => {
+  const f = d.closest("figure") || d.parentNode;
+  return d.querySelector(".main-svg") || (f && f.querySelector("svg, img"));
+})"""
+
+PREPARE = """async (site) => {
+  // links into the site lead to the published address; only links that leave the book show it
+  for (const a of document.querySelectorAll("a[href]")) {
+    const target = new URL(a.getAttribute("href"), location.href);
+    if (target.origin !== location.origin) { continue; }
+    if (target.pathname === location.pathname && target.hash) { a.classList.add("ppp-url-in-text"); continue; }
+    a.setAttribute("href", site + target.pathname.replace(/^\\//, "") + target.hash);
+    a.classList.add("ppp-url-in-text");
+  }
+  const drawn = window.pppPrepareForPrint ? await window.pppPrepareForPrint() : 0;
+  await document.fonts.ready;
+  const text = h => { const c = h.cloneNode(true); c.querySelectorAll(".headerlink").forEach(x => x.remove());
+                      return c.textContent.replace(/\\s+/g, " ").trim(); };
+  const headings = Array.from(document.querySelectorAll(".bd-article h1, .bd-article h2, .bd-article h3"))
+    .filter(h => (h.offsetParent !== null || h.getClientRects().length) && !h.closest(".ppp-cite-box"))
+    .map(h => [Number(h.tagName[1]), text(h)]);
+  const h1 = document.querySelector(".bd-article h1");
+  return {title: h1 ? text(h1) : document.title, headings: headings, drawn: drawn,
+          charts: document.querySelectorAll("div.ppp-plotly").length};
+}"""
+
+
+async def _print_page(context, job: dict, site: str) -> dict:
+    page = await context.new_page()
+    try:
+        await page.emulate_media(media="print", color_scheme="light")
+        await page.goto(job["url"], wait_until="load")
+        info = await page.evaluate(PREPARE, site)
+        await page.wait_for_function(READY, timeout=60000)
+        await page.wait_for_timeout(100)
+        citation = short_citation(job["lang"], info["title"], job["public_url"], job["docname"])
+        data = await page.pdf(format="A4", print_background=True, tagged=True, outline=True,
+                              display_header_footer=True, margin=MARGIN,
+                              header_template=header_template(book_title(job["lang"]), info["title"]),
+                              footer_template=footer_template(citation))
+        return {"pdf": data, "title": info["title"], "headings": info["headings"], "citation": citation,
+                "charts": info["charts"]}
+    finally:
+        await page.close()
+
+
+async def _print_html(context, markup: str, header: str | None = None, footer: str | None = None) -> bytes:
+    page = await context.new_page()
+    try:
+        await page.set_content(markup, wait_until="load")
+        await page.evaluate("() => document.fonts.ready.then(() => true)")
+        options = dict(format="A4", print_background=True, tagged=True, outline=False, margin=MARGIN)
+        if header is not None:
+            options.update(display_header_footer=True, header_template=header, footer_template=footer or "<span></span>")
+        return await page.pdf(**options)
+    finally:
+        await page.close()
+
+
+async def _run(jobs: list[dict], site_root: Path, fronts: list[dict], jobs_at_once: int) -> tuple[dict, dict]:
+    from playwright.async_api import async_playwright
+
+    from . import chromium
+
+    results: dict = {}
+    front_results: dict = {}
+    with _serve(site_root) as base:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=chromium.executable(), args=chromium.ARGS)
+            context = await browser.new_context(viewport={"width": A4_CONTENT_PX, "height": 1000},
+                                                color_scheme="light", bypass_csp=True, reduced_motion="reduce")
+            await context.add_init_script("try { localStorage.setItem('mode', 'light'); "
+                                          "localStorage.setItem('theme', 'light'); } catch (e) {}")
+            gate = asyncio.Semaphore(jobs_at_once)
+
+            async def one(job):
+                async with gate:
+                    job = dict(job, url=base + "/" + job["path"])
+                    results[job["key"]] = await _print_page(context, job, site_url())
+
+            async def front(item):
+                async with gate:
+                    front_results[item["key"]] = await _print_html(context, item["html"], item.get("header"),
+                                                                   item.get("footer"))
+
+            await asyncio.gather(*(one(j) for j in jobs), *(front(f) for f in fronts))
+            await browser.close()
+    return results, front_results
+
+
+class _serve:
+    """The assembled site on loopback, for the duration of the printing."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def __enter__(self):
+        import functools
+        import http.server
+        import threading
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        handler = functools.partial(Quiet, directory=str(self.directory))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def print_pages(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) -> dict:
+    """Print every page of every edition whose digest is not yet in the cache. Returns
+    ``{(lang, docname): cache record}`` with ``pdf`` (path) and ``meta`` (title, headings)."""
+    from pypdf import PdfReader
+
+    shapers = shapers_digest()
+    records, jobs = {}, []
+    for lang in languages:
+        for doc in toc_order():
+            relative = editions.site_prefix(lang) + doc + ".html"
+            source = site_root / relative
+            key = _digest(source.read_bytes(), shapers.encode(), lang.encode(), doc.encode())[:24]
+            target = CACHE / "pages" / lang / f"{doc}.{key}.pdf"
+            records[(lang, doc)] = {"key": key, "pdf": target, "meta": target.with_suffix(".json")}
+            if not (target.exists() and target.with_suffix(".json").exists()):
+                jobs.append({"key": key, "lang": lang, "docname": doc, "path": relative,
+                             "public_url": site_url() + relative})
+    if jobs:
+        printed, _ = asyncio.run(_run(jobs, site_root, [], jobs_at_once))
+        for job in jobs:
+            record, result = records[(job["lang"], job["docname"])], printed[job["key"]]
+            record["pdf"].parent.mkdir(parents=True, exist_ok=True)
+            for stale in record["pdf"].parent.glob(f"{Path(job['docname']).name}.*"):
+                stale.unlink()
+            record["pdf"].write_bytes(result["pdf"])
+            meta = {k: v for k, v in result.items() if k != "pdf"}
+            reader = PdfReader(io.BytesIO(result["pdf"]))
+            meta["pages"] = len(reader.pages)
+            meta["marks"] = headings_with_pages(reader, result["headings"])
+            meta["marks_version"] = MARKS_VERSION
+            record["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    for record in records.values():  # a record from before pages and bookmarks were kept
+        meta = json.loads(record["meta"].read_text(encoding="utf-8"))
+        if meta.get("marks_version") != MARKS_VERSION:
+            reader = PdfReader(record["pdf"])
+            meta["pages"] = len(reader.pages)
+            meta["marks"] = headings_with_pages(reader, meta["headings"])
+            meta["marks_version"] = MARKS_VERSION
+            record["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    printed = {j["key"] for j in jobs}
+    return {k: dict(v, printed=v["key"] in printed) for k, v in records.items()}
+
+
+# --- title page, contents, page numbers ----------------------------------------------
+
+_PAGE_CSS = f"""
+@page {{ size: A4; }}
+body {{ font-family: {FONT}; color: #1a1a1a; margin: 0; font-size: 11pt; line-height: 1.45;
+        font-variant-ligatures: none; }}
+.cover {{ padding-top: 45mm; }}
+.cover h1 {{ font-size: 24pt; line-height: 1.2; margin: 0 0 6mm; }}
+.cover .of {{ font-size: 13pt; margin: 0 0 2mm; color: #333; }}
+.cover .edition {{ font-size: 13pt; margin: 10mm 0 1mm; }}
+.cover .meta {{ margin: 0 0 1mm; }}
+.cover h2 {{ font-size: 12pt; margin: 14mm 0 2mm; }}
+.cover .cite, .cover .licence {{ font-size: 10pt; }}
+.cover a {{ color: #0b4f8a; word-break: break-all; }}
+.contents h1 {{ font-size: 18pt; margin: 0 0 6mm; }}
+.contents ol {{ list-style: none; margin: 0; padding: 0; }}
+.contents li {{ display: flex; align-items: baseline; gap: 2mm; margin: 0 0 1.2mm; break-inside: avoid; }}
+.contents li .t {{ flex: 0 1 auto; }}
+.contents li .d {{ flex: 1 1 auto; border-bottom: 1px dotted #999; min-width: 6mm; }}
+.contents li .n {{ flex: 0 0 auto; font-variant-numeric: tabular-nums; }}
+.contents li.part {{ font-weight: bold; margin-top: 4mm; }}
+.contents li.part .d {{ border: 0; }}
+.contents li.l1 {{ font-weight: bold; margin-top: 1.5mm; }}
+.contents li.l2 {{ padding-left: 6mm; font-size: 10pt; }}
+.contents li.l3 {{ padding-left: 12mm; font-size: 9.5pt; }}
+"""
+
+
+def _date(lang: str, iso: str) -> str:
+    from datetime import date
+
+    from babel.dates import format_date
+
+    return format_date(date.fromisoformat(iso), format="long", locale=lang.replace("-", "_"))
+
+
+def cover_html(lang: str, title: str | None, citation: str, url: str) -> str:
+    """The title page of the book (``title`` None) or of one chapter."""
+    from .citations import book_metadata
+
+    meta = book_metadata()
+    word = words_for(lang)
+    e = html.escape
+    book = book_title(lang)
+    edition = word("edition").replace("{language}", editions.ENDONYMS[lang])
+    version = word("version").replace("{version}", meta["version"]).replace("{date}", _date(lang, meta["date"]))
+    head = (f'<h1>{e(book)}</h1>' if title is None
+            else f'<p class="of">{e(word("chapter_of"))} <em>{e(book)}</em></p><h1>{e(title)}</h1>')
+    authors = "; ".join(editions.translator(lang, "ppp")(a) for a in meta["authors"])
+    return (f'<!DOCTYPE html><html lang="{editions.BCP47[lang]}"><head><meta charset="utf-8">'
+            f'<title>{e(title or book)}</title><style>{_PAGE_CSS}</style></head><body><main class="cover">{head}'
+            f'<p class="meta">{e(authors)}</p>'
+            f'<p class="edition">{e(edition)}</p><p class="meta">{e(version)}</p>'
+            f'<p class="meta">{e(word("online"))}: <a href="{e(url)}">{e(url)}</a></p>'
+            f'<h2>{e(word("how_to_cite"))}</h2><p class="cite">{e(citation)}</p>'
+            f'<p class="licence">{e(word("licence"))}</p></main></body></html>')
+
+
+def contents_html(lang: str, entries: list[tuple[str, str, int | None]]) -> str:
+    """``entries``: ``(class, title, page number or None)``; class ``part``, ``l1``, ``l2``, ``l3``."""
+    e = html.escape
+    word = words_for(lang)
+    rows = "".join(f'<li class="{cls}"><span class="t">{e(title)}</span><span class="d"></span>'
+                   f'<span class="n">{"" if number is None else number}</span></li>' for cls, title, number in entries)
+    return (f'<!DOCTYPE html><html lang="{editions.BCP47[lang]}"><head><meta charset="utf-8">'
+            f'<title>{e(word("contents"))}</title><style>{_PAGE_CSS}</style></head><body><main class="contents">'
+            f'<h1>{e(word("contents"))}</h1><ol>{rows}</ol></main></body></html>')
+
+
+def numbers_html(count: int) -> str:
+    """``count`` A4 sheets, each blank but for its number where the footer leaves room."""
+    sheets = "".join(f'<div class="s"><span>{n}</span></div>' for n in range(1, count + 1))
+    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>'
+            '@page { size: A4; margin: 0; } body { margin: 0; }'
+            f'.s {{ position: relative; width: 210mm; height: 297mm; break-after: page; font-family: {FONT}; }}'
+            '.s span { position: absolute; right: 16mm; bottom: 8.6mm; font-size: 9pt; color: #222; }'
+            f'</style></head><body>{sheets}</body></html>')
+
+
+# --- assembling ------------------------------------------------------------------------
+
+def _outline_items(reader) -> list[tuple[int, str, int, float | None]]:
+    """Chromium's outline, flattened: ``(level, title, page index, top)``."""
+    items = []
+
+    def walk(nodes_, level):
+        for node in nodes_:
+            if isinstance(node, list):
+                walk(node, level + 1)
+                continue
+            try:
+                page = reader.get_destination_page_number(node)
+            except Exception:  # noqa: BLE001 - a destination Chromium could not resolve
+                continue
+            top = node.get("/Top")
+            items.append((level, str(node.title), page, float(top) if top is not None else None))
+
+    walk(reader.outline, 1)
+    return items
+
+
+def headings_with_pages(reader, headings: list[list]) -> list[tuple[int, str, int, float | None]]:
+    """The page's own headings (level, text) with the page and height Chromium's outline gives
+    them. Chromium drops the space where a heading wraps, so titles are matched without spaces."""
+    outline = _outline_items(reader)
+    squash = lambda s: "".join(s.split()).lower()  # noqa: E731
+    result, start = [], 0
+    for level, text in headings:
+        for i in range(start, len(outline)):
+            if squash(outline[i][1]) == squash(text):
+                result.append([level, text, outline[i][2], outline[i][3]])
+                start = i + 1
+                break
+        else:  # a heading Chromium left out of its outline: the page of the next one found
+            result.append([level, text, None, None])
+    following = len(reader.pages) - 1
+    for item in reversed(result):
+        if item[2] is None:
+            item[2] = following
+        following = item[2]
+    return [tuple(item) for item in result]
+
+
+def _clone_tree(node, writer, parent_ref, memo: dict, source: int) -> list:
+    """Clone one structure element and its children into ``writer`` with parents re-linked;
+    returns the references that take its place in the parent's ``/K`` (a ``/NonStruct`` that
+    only groups other elements is dropped and its children take its place: Chromium writes
+    hundreds of them, about half the size of a tagged page). ``memo`` maps the source's object
+    numbers to the clones, for the parent tree."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    obj = node.get_object() if isinstance(node, IndirectObject) else node
+    if not isinstance(obj, DictionaryObject) or obj.get("/Type") in ("/MCR", "/OBJR") or "/S" not in obj:
+        return [node.clone(writer) if hasattr(node, "clone") else node]
+    kids = obj.get("/K")
+    kids = kids.get_object() if isinstance(kids, IndirectObject) else kids
+    kid_list = list(kids) if isinstance(kids, ArrayObject) else ([] if kids is None else [kids])
+    structural = obj["/S"] == "/NonStruct" and all(
+        isinstance(k, IndirectObject) and "/S" in k.get_object() for k in kid_list)
+    if obj["/S"] == "/NonStruct" and kid_list and all(isinstance(k, int) for k in kid_list) and "/Pg" in obj:
+        # a leaf that only wraps marked content: its content joins the parent as marked-content
+        # references (direct objects, so no entry in the cross-reference table)
+        page = obj.raw_get("/Pg").clone(writer)
+        if isinstance(node, IndirectObject):
+            memo[(source, node.idnum)] = parent_ref
+        return [DictionaryObject({NameObject("/Type"): NameObject("/MCR"), NameObject("/Pg"): page,
+                                  NameObject("/MCID"): k}) for k in kid_list]
+    if obj["/S"] == "/NonStruct" and structural and kid_list:
+        out = []
+        for kid in kid_list:
+            out += _clone_tree(kid, writer, parent_ref, memo, source)
+        if isinstance(node, IndirectObject):
+            memo[(source, node.idnum)] = parent_ref
+        return out
+    new = DictionaryObject()
+    ref = writer._add_object(new)
+    if isinstance(node, IndirectObject):
+        memo[(source, node.idnum)] = ref
+    for k, v in obj.items():
+        if k in ("/P", "/K", "/Type"):
+            continue
+        new[NameObject(k)] = v.clone(writer) if hasattr(v, "clone") else v
+    new[NameObject("/P")] = parent_ref
+    if kids is not None:
+        children = []
+        for kid in kid_list:
+            children += _clone_tree(kid, writer, ref, memo, source)
+        new[NameObject("/K")] = (ArrayObject(children) if isinstance(kids, ArrayObject) or len(children) != 1
+                                 else children[0])
+    return [ref]
+
+
+def _nums(tree) -> list:
+    tree = tree.get_object()
+    out = list(tree.get("/Nums", []))
+    for kid in tree.get("/Kids", []):
+        out += _nums(kid)
+    return out
+
+
+def _items(holder, key: str) -> list:
+    """A ``/K`` entry as a list of its items, each kept as written (references stay references)."""
+    if key not in holder:
+        return []
+    raw = holder.raw_get(key)
+    resolved = raw.get_object()
+    return list(resolved) if isinstance(resolved, list) else [raw]
+
+
+def _mapped(value, memo: dict, source: int):
+    """A parent-tree value (an element, or an array of them) with the clones' references."""
+    from pypdf.generic import ArrayObject, IndirectObject, NullObject
+
+    target = value.get_object() if isinstance(value, IndirectObject) else value
+    if isinstance(target, ArrayObject):
+        return ArrayObject(memo.get((source, v.idnum), NullObject()) if isinstance(v, IndirectObject) else NullObject()
+                           for v in target)
+    return memo.get((source, value.idnum), NullObject()) if isinstance(value, IndirectObject) else NullObject()
+
+
+class Sheet:
+    """The printed sheet of page numbers, read once: for each number, its drawing (resources
+    renamed, marked as an artifact) and the resources it needs."""
+
+    def __init__(self, numbers: bytes):
+        from pypdf import PdfReader
+
+        self.reader = PdfReader(io.BytesIO(numbers))
+        self.pages = list(self.reader.pages)
+        self._prepared: dict[int, tuple[bytes, dict]] = {}
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    def number(self, number: int) -> tuple[bytes, dict]:
+        import re
+
+        if number not in self._prepared:
+            source = self.pages[number - 1]
+            data = source.get_contents().get_data()
+            resources = source["/Resources"].get_object()
+            names = {}
+            for kind in ("/Font", "/ExtGState"):
+                for name, ref in (resources.get(kind) or {}).items():
+                    names[(kind, name)] = ("/PPP" + name[1:], ref)
+            for (kind, name), (new_name, _) in names.items():
+                data = re.sub(re.escape(name.encode()) + rb"(?=[\s/])", new_name.encode(), data)
+            data = re.sub(rb"/NonStruct <</MCID \d+ >>BDC", b"/Artifact BMC", data)
+            self._prepared[number] = (data, names)
+        return self._prepared[number]
+
+
+class _Stamper:
+    """Page numbers from the printed sheet of numbers, drawn on a page as an artifact (outside
+    the tagged content) by appending one small content stream: no page is re-parsed."""
+
+    def __init__(self, writer, sheet: Sheet):
+        self.writer, self.sheet, self.done = writer, sheet, {}
+
+    def stamp(self, page, number: int) -> None:
+        from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+        data, names = self.sheet.number(number)
+        mine = page["/Resources"].get_object()
+        for (kind, name), (new_name, ref) in names.items():
+            if kind not in mine:
+                mine[NameObject(kind)] = DictionaryObject()
+            group = mine[kind].get_object()
+            if new_name not in group:
+                if ref.idnum not in self.done:
+                    self.done[ref.idnum] = ref.clone(self.writer)
+                group[NameObject(new_name)] = self.done[ref.idnum]
+        contents = page.get("/Contents")
+        contents = contents.get_object() if contents is not None else None
+        existing = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
+        opening, closing = DecodedStreamObject(), DecodedStreamObject()
+        opening.set_data(b"q\n")
+        closing.set_data(b"Q\n" + data)
+        page[NameObject("/Contents")] = ArrayObject(
+            [self.writer._add_object(opening), *existing, self.writer._add_object(closing.flate_encode())])
+
+
+def assemble(parts: list[bytes], *, lang: str, title: str, outline: list, number_from: int | None,
+             numbers: Sheet, date: str) -> bytes:
+    """Join PDFs into one: tagged structures merged, page numbers stamped from the sheet of numbers
+    ``numbers`` (starting at ``number_from`` on the second page; None: no numbers), bookmarks from
+    ``outline`` (``(level, title, page index, top)``, levels from 1), metadata set."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (ArrayObject, BooleanObject, ByteStringObject, DictionaryObject, Fit,
+                               NameObject, NumberObject, TextStringObject)
+
+    writer = PdfWriter()
+    sheet = numbers
+    root_ref = writer._add_object(DictionaryObject())
+    structure_root = root_ref.get_object()
+    document = DictionaryObject({NameObject("/S"): NameObject("/Document"),
+                                 NameObject("/Lang"): TextStringObject(editions.BCP47[lang]),
+                                 NameObject("/P"): root_ref})
+    document_ref = writer._add_object(document)
+    top_kids, nums, next_key, memo = ArrayObject(), ArrayObject(), 0, {}
+    role_map = None
+    for source, data in enumerate(parts):
+        reader = PdfReader(io.BytesIO(data))
+        part_max = -1
+        for page in reader.pages:
+            added = writer.add_page(page)  # pypdf leaves out /StructParents (and links): restored here
+            if "/StructParents" in page:
+                part_max = max(part_max, int(page["/StructParents"]))
+                added[NameObject("/StructParents")] = NumberObject(int(page["/StructParents"]) + next_key)
+            if "/Annots" in page and "/Annots" not in added:
+                added[NameObject("/Annots")] = page.raw_get("/Annots").clone(writer)
+            for annot in added.get("/Annots", []) or []:
+                annot = annot.get_object()
+                if "/StructParent" in annot:
+                    part_max = max(part_max, int(annot["/StructParent"]))
+                    annot[NameObject("/StructParent")] = NumberObject(int(annot["/StructParent"]) + next_key)
+        source_root = reader.trailer["/Root"].get("/StructTreeRoot")
+        if source_root is not None:
+            source_root = source_root.get_object()
+            role_map = role_map or source_root.get("/RoleMap")
+            for kid in _items(source_root, "/K"):
+                element = kid.get_object()
+                if element.get("/S") == "/Document":  # one Document for the whole file
+                    for child in _items(element, "/K"):
+                        top_kids.extend(_clone_tree(child, writer, document_ref, memo, source))
+                    if hasattr(kid, "idnum"):
+                        memo[(source, kid.idnum)] = document_ref
+                else:
+                    top_kids.extend(_clone_tree(kid, writer, document_ref, memo, source))
+            entries = _nums(source_root["/ParentTree"]) if "/ParentTree" in source_root else []
+            for i in range(0, len(entries), 2):
+                key = int(entries[i])
+                part_max = max(part_max, key)
+                nums += [NumberObject(key + next_key), _mapped(entries[i + 1], memo, source)]
+            if "/ParentTreeNextKey" in source_root:
+                part_max = max(part_max, int(source_root["/ParentTreeNextKey"]) - 1)
+        next_key += part_max + 1
+    document[NameObject("/K")] = top_kids
+    structure_root.update({
+        NameObject("/Type"): NameObject("/StructTreeRoot"),
+        NameObject("/K"): document_ref,
+        NameObject("/ParentTree"): writer._add_object(DictionaryObject({NameObject("/Nums"): nums})),
+        NameObject("/ParentTreeNextKey"): NumberObject(next_key),
+    })
+    if role_map is not None:
+        structure_root[NameObject("/RoleMap")] = role_map.clone(writer)
+    catalog = writer._root_object
+    catalog[NameObject("/StructTreeRoot")] = root_ref
+    catalog[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+    catalog[NameObject("/Lang")] = TextStringObject(editions.BCP47[lang])
+    catalog[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
+    if number_from is not None:
+        stamper = _Stamper(writer, sheet)
+        for number, page in enumerate(writer.pages[1:], start=number_from):
+            stamper.stamp(page, number)
+    parents: dict[int, object] = {}
+    for level, text, page_index, top in outline:
+        fit = Fit.xyz(top=top) if top is not None else Fit.fit()
+        parent = parents.get(level - 1) if level > 1 else None
+        parents[level] = writer.add_outline_item(text, page_index, parent=parent, fit=fit)
+        for deeper in [k for k in parents if k > level]:
+            del parents[deeper]
+    catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    from .citations import book_metadata
+
+    stamp = "D:" + date.replace("-", "") + "000000Z"
+    writer.add_metadata({"/Title": title, "/Author": "; ".join(book_metadata()["authors"]),
+                         "/Subject": book_title(lang), "/Creator": "ppp_atlas.pdf (Chromium, pypdf)",
+                         "/Producer": "pypdf", "/CreationDate": stamp, "/ModDate": stamp})
+    identifier = ByteStringObject(hashlib.md5(b"".join(hashlib.sha256(p).digest() for p in parts)).digest())
+    writer._ID = ArrayObject([identifier, identifier])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _page_count(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) -> dict:
+    """Print what changed and write every edition's PDFs into ``site_root``. Returns a summary."""
+    from pypdf import PdfReader
+
+    from .citations import book_metadata
+
+    started = time.time()
+    records = print_pages(site_root, languages, jobs_at_once)
+    printed = sum(1 for r in records.values() if r["printed"])
+    meta = book_metadata()
+    shapers = shapers_digest()
+    summary = {"printed": printed, "pages": len(records), "editions": {}}
+    # the front matter: title pages, contents (twice: once to learn its length) and the numbers
+    raw = {k: r["pdf"].read_bytes() for k, r in records.items()}
+    info = {k: json.loads(r["meta"].read_text(encoding="utf-8")) for k, r in records.items()}
+    lengths = {k: i["pages"] for k, i in info.items()}
+    fronts, plans = [], {}
+    for lang in languages:
+        site = site_url() + editions.site_prefix(lang)
+        book = book_title(lang)
+        book_cite = f"{'; '.join(meta['authors'])} ({meta['date'][:4]}). {book} (version {meta['version']}). {site}"
+        plans[lang] = {"book_cite": book_cite}
+        fronts.append({"key": f"{lang}:cover", "html": cover_html(lang, None, book_cite, site)})
+        for doc in toc_order():
+            i = info[(lang, doc)]
+            fronts.append({"key": f"{lang}:cover:{doc}",
+                           "html": cover_html(lang, i["title"], i["citation"], site + doc + ".html")})
+    guesses = {}
+    for lang in languages:
+        entries, _ = _book_plan(lang, raw, info, 1)
+        guesses[lang] = max(1, -(-len(entries) // 40))
+        fronts.append(_contents_item(lang, _book_plan(lang, raw, info, guesses[lang])[0]))
+    longest = max(lengths.values()) + 1
+    total_guess = {lang: 2 + sum(lengths[(lang, d)] for d in toc_order()) for lang in languages}
+    fronts.append({"key": "numbers", "html": numbers_html(max(total_guess.values()) + 12 + longest)})
+    front_key = _digest(json.dumps([f["html"] for f in fronts], ensure_ascii=False).encode(), shapers.encode())[:24]
+    front_cache = CACHE / "front" / f"{front_key}.json"
+    if front_cache.exists():
+        front = {k: bytes.fromhex(v) for k, v in json.loads(front_cache.read_text()).items()}
+    else:
+        _, front = asyncio.run(_run([], site_root, fronts, jobs_at_once))
+        front_cache.parent.mkdir(parents=True, exist_ok=True)
+        for old in front_cache.parent.glob("*.json"):
+            old.unlink()
+        front_cache.write_text(json.dumps({k: v.hex() for k, v in front.items()}))
+    for lang in languages:  # the contents took more (or fewer) pages than guessed: print them again
+        for _ in range(3):
+            pages_now = _page_count(front[f"{lang}:contents"])
+            if pages_now == guesses[lang]:
+                break
+            guesses[lang] = pages_now
+            item = _contents_item(lang, _book_plan(lang, raw, info, pages_now)[0])
+            front[item["key"]] = asyncio.run(_run([], site_root, [item], 1))[1][item["key"]]
+    numbers = Sheet(front["numbers"])
+    for lang in languages:
+        outdir = site_root / editions.site_prefix(lang) / PDF_DIR
+        outdir.mkdir(parents=True, exist_ok=True)
+        word = words_for(lang)
+        book = book_title(lang)
+        stats = {"chapters": {}, "book": None}
+        # chapters: title page + the page
+        for doc in toc_order():
+            key = (lang, doc)
+            digest = _digest(raw[key], front[f"{lang}:cover:{doc}"], shapers.encode(), ASSEMBLY)[:24]
+            cached = CACHE / "chapters" / lang / f"{doc}.{digest}.pdf"
+            if not cached.exists():
+                outline = [(1, word("title_page"), 0, None)]
+                outline += [(lvl, text, page + 1, top) for lvl, text, page, top in info[key]["marks"]]
+                data = assemble([front[f"{lang}:cover:{doc}"], raw[key]], lang=lang,
+                                title=f"{info[key]['title']} — {book}", outline=outline, number_from=2,
+                                numbers=numbers, date=meta["date"])
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                for stale in cached.parent.glob(f"{Path(doc).name}.*.pdf"):
+                    stale.unlink()
+                cached.write_bytes(data)
+            target = outdir / chapter_file(doc)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, target)
+            stats["chapters"][doc] = {"pages": 1 + lengths[key], "bytes": cached.stat().st_size}
+        # the book: title page, contents, every page
+        digest = _digest(*(raw[(lang, d)] for d in toc_order()), front[f"{lang}:cover"],
+                         front[f"{lang}:contents"], shapers.encode(), front["numbers"], ASSEMBLY)[:24]
+        cached = CACHE / "books" / f"{lang}.{digest}.pdf"
+        if not cached.exists():
+            _, outline = _book_plan(lang, raw, info, _page_count(front[f"{lang}:contents"]))
+            parts = [front[f"{lang}:cover"], front[f"{lang}:contents"], *(raw[(lang, d)] for d in toc_order())]
+            data = assemble(parts, lang=lang, title=book, outline=outline, number_from=2, numbers=numbers,
+                            date=meta["date"])
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            for stale in cached.parent.glob(f"{lang}.*.pdf"):
+                stale.unlink()
+            cached.write_bytes(data)
+        shutil.copyfile(cached, outdir / book_file(lang))
+        stats["book"] = {"pages": 1 + _page_count(front[f"{lang}:contents"])
+                         + sum(lengths[(lang, d)] for d in toc_order()), "bytes": cached.stat().st_size}
+        summary["editions"][lang] = stats
+    summary["seconds"] = round(time.time() - started, 1)
+    return summary
+
+
+def _book_plan(lang: str, raw: dict, info: dict, contents_pages: int):
+    """The contents' entries and the book's bookmarks when the contents take ``contents_pages``."""
+    from pypdf import PdfReader
+
+    word = words_for(lang)
+    captions = editions.catalog(lang, "book/index")
+    entries, outline = [], [(1, word("title_page"), 0, None), (1, word("contents"), 1, None)]
+    page = 1 + contents_pages
+    for caption, docs in toc_parts():
+        if caption:
+            shown = captions.get(caption, caption)
+            entries.append(("part", shown, None))
+            outline.append((1, shown, page, None))
+        level0 = 2 if caption else 1
+        for doc in docs:
+            for lvl, text, p, top in info[(lang, doc)]["marks"]:
+                if lvl <= 2:
+                    entries.append((f"l{lvl}", text, page + p + 1))
+                outline.append((level0 + lvl - 1, text, page + p, top))
+            page += info[(lang, doc)]["pages"]
+    return entries, outline
+
+
+def _contents_item(lang: str, entries) -> dict:
+    book = book_title(lang)
+    return {"key": f"{lang}:contents", "html": contents_html(lang, entries),
+            "header": header_template(book, words_for(lang)("contents")), "footer": footer_template(_book_citation(lang))}
+
+
+def _book_citation(lang: str) -> str:
+    from .citations import book_metadata
+
+    meta = book_metadata()
+    return (f"{'; '.join(meta['authors'])} ({meta['date'][:4]}). {book_title(lang)} "
+            f"(version {meta['version']}). {site_url()}{editions.site_prefix(lang)}")
+
+
+def available() -> str | None:
+    """None when a browser can print; otherwise what to install."""
+    try:
+        from . import chromium
+
+        chromium.executable()
+        import playwright  # noqa: F401
+    except (FileNotFoundError, ImportError) as exc:
+        return str(exc)
+    return None
+
+
+def report(summary: dict) -> str:
+    lines = [f"PDFs: {summary['printed']} of {summary['pages']} pages printed anew, {summary['seconds']} s"]
+    for lang, stats in summary["editions"].items():
+        chapters = stats["chapters"].values()
+        lines.append(f"  {lang}: book {stats['book']['pages']} pages, {stats['book']['bytes'] / 1e6:.1f} MB; "
+                     f"{len(stats['chapters'])} chapter PDFs, {sum(c['pages'] for c in chapters)} pages, "
+                     f"{sum(c['bytes'] for c in chapters) / 1e6:.1f} MB")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """``make pdf``: the PDFs of the site already in ``_build/html`` (after ``make book`` without a browser)."""
+    site = paths.ROOT / "_build" / "html"
+    if not (site / "index.html").exists():
+        print("no built site: run `make book` first", file=sys.stderr)
+        return 1
+    missing = available()
+    if missing:
+        print(f"PDFs not built: {missing}", file=sys.stderr)
+        return 1
+    print(report(build(site, jobs_at_once=int(os.environ.get("PPP_PDF_JOBS", "3")))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,283 @@
+"""The print editions: the whole book and every page as PDF, in every edition (issue 16).
+
+`make book` prints them (ppp_atlas/pdf.py); these tests open what it wrote with pypdf.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from ppp_atlas import editions, pdf
+
+MAX_BOOK_BYTES = 15_000_000
+LANGS = editions.LANGUAGES
+
+
+def edition_root(site: Path, lang: str) -> Path:
+    return site / editions.site_prefix(lang)
+
+
+@lru_cache(maxsize=None)
+def reader(path: Path) -> PdfReader:
+    if not path.exists():
+        pytest.fail(f"{path} is missing: `make book` prints the PDFs (or `make pdf` after installing Chromium)")
+    return PdfReader(path)
+
+
+@lru_cache(maxsize=None)
+def text_of(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in reader(path).pages)
+
+
+def book(site: Path, lang: str) -> Path:
+    return edition_root(site, lang) / pdf.PDF_DIR / pdf.book_file(lang)
+
+
+def chapter(site: Path, lang: str, doc: str) -> Path:
+    return edition_root(site, lang) / pdf.PDF_DIR / pdf.chapter_file(doc)
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def outline_titles(r: PdfReader) -> list[str]:
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(str(item.title))
+
+    walk(r.outline)
+    return titles
+
+
+class _Headings(HTMLParser):
+    """The article's h1 and h2 texts (heading links and the cite box's buttons left out)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.headings, self._level, self._skip, self._in_article = [], None, 0, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "article" and "bd-article" in (attrs.get("class") or ""):
+            self._in_article = True
+        if self._in_article and tag in ("h1", "h2") and not (attrs.get("id") or "").startswith("ppp-cite-"):
+            self._level, self._buffer = int(tag[1]), []
+        if self._level and tag == "a" and "headerlink" in (attrs.get("class") or ""):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self._in_article = False
+        if tag == "a" and self._skip:
+            self._skip -= 1
+        if self._level and tag == f"h{self._level}":
+            self.headings.append((self._level, " ".join("".join(self._buffer).split())))
+            self._level = None
+
+    def handle_data(self, data):
+        if self._level and not self._skip:
+            self._buffer.append(data)
+
+
+def headings(page: Path) -> list[tuple[int, str]]:
+    parser = _Headings()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.headings
+
+
+# --- links on the site ------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_links_its_own_pdf_and_the_books(site, lang):
+    missing = []
+    for doc in pdf.toc_order():
+        page = edition_root(site, lang) / f"{doc}.html"
+        markup = page.read_text(encoding="utf-8")
+        nav = re.search(r'<nav class="ppp-pdf-links".*?</nav>', markup, flags=re.S)
+        assert nav, f"{lang}/{doc}: no PDF links"
+        linked = {(page.parent / href).resolve() for href in re.findall(r'href="([^"]+\.pdf)"', nav.group(0))}
+        folder = edition_root(site, lang) / pdf.PDF_DIR
+        for target in (folder / pdf.chapter_file(doc), folder / pdf.book_file(lang)):
+            if target.resolve() not in linked or not target.is_file():
+                missing.append(f"{lang}/{doc}: {target.relative_to(site)}")
+    assert missing == []
+    words = editions.translator(lang, "ppp")
+    index = (edition_root(site, lang) / "book/index.html").read_text(encoding="utf-8")
+    assert words(pdf.WORDS["chapter_pdf"]) in index and words(pdf.WORDS["book_pdf"]) in index
+
+
+def test_the_data_page_lists_the_book_in_every_edition(site):
+    markup = (site / "book/data.html").read_text(encoding="utf-8")
+    assert 'id="ppp-pdf-editions"' in markup
+    for lang in LANGS:
+        target = edition_root(site, lang) / pdf.PDF_DIR / pdf.book_file(lang)
+        linked = {(site / "book" / href).resolve() for href in re.findall(r'href="([^"]+\.pdf)"', markup)}
+        assert target.resolve() in linked and target.is_file()
+
+
+def test_the_print_button_draws_every_chart_first():
+    script = (Path(pdf.__file__).parent / "static" / "ppp-page.js").read_text(encoding="utf-8")
+    assert "window.pppPrepareForPrint().then(function () { window.print(); }" in script
+    assert "beforeprint" in script
+
+
+# --- the whole book ---------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_book_holds_every_page_with_title_page_and_contents(site, lang):
+    r = reader(book(site, lang))
+    chapters = [len(reader(chapter(site, lang, doc)).pages) - 1 for doc in pdf.toc_order()]  # less their title page
+    front = len(r.pages) - sum(chapters)
+    assert 2 <= front <= 8, f"{len(r.pages)} pages, {sum(chapters)} of them the chapters'"
+    assert len(r.pages) > 100
+    box = r.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) in ((596, 843), (595, 842))  # A4
+    title_page = r.pages[0].extract_text()
+    assert pdf.book_title(lang) in " ".join(title_page.split())
+    assert "CC BY 4.0" in title_page and "0.1.0" in title_page
+    contents = squash(" ".join(r.pages[i].extract_text() for i in range(1, front)))
+    word = editions.translator(lang, "ppp")(pdf.WORDS["contents"])
+    assert squash(word) in contents
+    for doc in pdf.toc_order():
+        h1 = headings(edition_root(site, lang) / f"{doc}.html")[0][1]
+        assert squash(h1) in contents, f"{doc}: {h1!r} not in the contents"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_book_has_bookmarks_for_every_part_chapter_and_section(site, lang):
+    r = reader(book(site, lang))
+    titles = outline_titles(r)
+    top = [str(item.title) for item in r.outline if not isinstance(item, list)]
+    captions = editions.catalog(lang, "book/index")
+    for caption, _ in pdf.toc_parts()[1:]:
+        assert captions.get(caption, caption) in top
+    missing = []
+    for doc in pdf.toc_order():
+        for level, text in headings(edition_root(site, lang) / f"{doc}.html"):
+            if text not in titles:
+                missing.append(f"{doc}: h{level} {text!r}")
+    assert missing == []
+    assert len(titles) > 150
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_book_is_tagged_titled_in_its_language_with_fonts_embedded(site, lang):
+    r = reader(book(site, lang))
+    catalog = r.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] is True or catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    root = catalog["/StructTreeRoot"].get_object()
+    document = root["/K"].get_object()
+    assert document["/S"] == "/Document" and len(document["/K"]) >= len(pdf.toc_order())
+    nums = root["/ParentTree"].get_object()["/Nums"]
+    assert len(nums) // 2 >= len(r.pages)
+    assert sum("/StructParents" in page for page in r.pages) >= 0.95 * len(r.pages)
+    assert sum(len(page.get("/Annots", []) or []) for page in r.pages) > 1000  # links kept
+    assert str(catalog["/Lang"]) == editions.BCP47[lang]
+    assert r.metadata.title == pdf.book_title(lang)
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] is True or \
+        catalog["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+    unembedded, fonts = set(), set()
+    for page in r.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            for descendant in [font, *[d.get_object() for d in font.get("/DescendantFonts", [])]]:
+                descriptor = descendant.get("/FontDescriptor")
+                if descriptor is None:
+                    continue
+                fonts.add(str(descendant["/BaseFont"]))
+                descriptor = descriptor.get_object()
+                if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    unembedded.add(str(descendant["/BaseFont"]))
+    assert fonts and unembedded == set()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_book_stays_small_and_numbers_its_pages(site, lang):
+    path = book(site, lang)
+    assert path.stat().st_size < MAX_BOOK_BYTES, f"{path.stat().st_size / 1e6:.1f} MB"
+    r = reader(path)
+    for index in (1, len(r.pages) // 2, len(r.pages) - 1):
+        lines = [line.strip() for line in (r.pages[index].extract_text() or "").splitlines()]
+        assert str(index + 1) in lines, f"page {index + 1} does not show its number"
+
+
+def test_the_editions_are_in_their_own_scripts(site):
+    uzbek = text_of(book(site, "uz"))
+    assert uzbek.count("\u02bb") > 50, "Uzbek oʻ/gʻ (U+02BB) missing from the text layer"
+    assert "Oʻzbek" in uzbek or "oʻz" in uzbek
+    russian = text_of(book(site, "ru"))
+    assert len(re.findall("[а-яё]", russian, flags=re.I)) > 5000
+    assert "Содержание" in russian or editions.catalog("ru", "ppp").get(pdf.WORDS["contents"], "\0") in russian
+
+
+# --- one page -------------------------------------------------------------------
+
+def _axis_titles(page: Path) -> list[list[str]]:
+    """Each chart's horizontal axis title (or titles), from its figure on the page."""
+    markup = page.read_text(encoding="utf-8")
+    charts = []
+    for payload in re.findall(r'<script type="application/json" class="ppp-chart-json"[^>]*>(.*?)</script>', markup,
+                              flags=re.S):
+        layout = json.loads(payload).get("layout", {})
+        titles = []
+        for name, axis in layout.items():
+            if name.startswith("xaxis") and isinstance(axis, dict):
+                text = (axis.get("title") or {}).get("text") if isinstance(axis.get("title"), dict) else None
+                if text:
+                    titles.append(text)
+        charts.append(titles)
+    return charts
+
+
+def test_every_chart_is_drawn_as_text_even_far_down_the_page(site):
+    checked = 0
+    for doc in pdf.toc_order():
+        charts = _axis_titles(site / f"{doc}.html")
+        if not charts:
+            continue
+        text = squash(text_of(chapter(site, "en", doc)))
+        for number, titles in enumerate(charts, start=1):
+            if titles:
+                # a long title may wrap: its first words are enough to find it
+                assert any(squash(t)[:24] in text for t in titles), f"{doc}: chart {number} of {len(charts)} ({titles})"
+                checked += 1
+    assert checked >= 20
+
+
+def test_a_chapter_pdf_is_a_handout_with_header_footer_and_no_code(site):
+    doc = "notebooks/attack-statistics"
+    path = chapter(site, "en", doc)
+    r = reader(path)
+    assert len(r.pages) >= 3
+    title = headings(site / f"{doc}.html")[0][1]
+    assert r.metadata.title.startswith(title)
+    first = squash(r.pages[0].extract_text())
+    assert squash(pdf.WORDS["how_to_cite"]) in first and squash(title) in first
+    second = squash(r.pages[1].extract_text())
+    assert squash(pdf.book_title("en")) in second  # running header
+    assert squash(pdf.site_url() + doc + ".html") in second  # footer: the chapter's citation and address
+    text = text_of(path)
+    assert "import " not in text and "glue(" not in text  # code cells hidden
+    assert "127.0.0.1" not in " ".join(str(a.get_object().get("/A", {}).get("/URI", ""))
+                                       for page in r.pages for a in page.get("/Annots", []) or [])
+    assert outline_titles(r)[0] == pdf.WORDS["title_page"]
+    assert "/StructTreeRoot" in r.trailer["/Root"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_has_its_pdf(site, lang):
+    sizes = {doc: chapter(site, lang, doc).stat().st_size for doc in pdf.toc_order() if chapter(site, lang, doc).exists()}
+    assert set(sizes) == set(pdf.toc_order())
+    assert all(size > 20_000 for size in sizes.values())
