@@ -206,11 +206,11 @@ def _translate_toc_captions(app, doctree):
 
 
 def _page_context(app, pagename, templatename, context, doctree):
-    from .sphinx_ext import _site_url
+    from .sphinx_ext import _book_url
 
     lang = _STATE["language"]
     words = editions.translator(lang, "ppp")
-    site = _site_url(app)
+    site = _book_url(app)
     links = [f'<link rel="canonical" href="{html.escape(site + page_url(lang, pagename))}" />']
     for other in editions.LANGUAGES:
         links.append(f'<link rel="alternate" hreflang="{editions.BCP47[other]}" '

@@ -244,13 +244,22 @@ def _cite_box(app, pagename, templatename, context, doctree):
     context["body"] = context.get("body", "") + citations.cite_box_html(title, url, pagename, _ppp_words(app), lang)
 
 
-def _site_url(app) -> str:
-    """The published site's address, derived from the one repository line in _config.yml."""
+def _book_url(app) -> str:
+    """The published site's address (the English edition's root), derived from the one
+    repository line in _config.yml."""
     if app.config.ppp_site_url:
         return app.config.ppp_site_url.rstrip("/") + "/"
     repo = app.config.html_theme_options.get("repository_url", "").rstrip("/")
     owner, name = repo.split("/")[-2:]
     return f"https://{owner.lower()}.github.io/{name}/"
+
+
+def _site_url(app) -> str:
+    """The address of this edition's root: the site's for English, with ``uz/`` or ``ru/``
+    after it for the translated editions (cite boxes, chart citations and PDFs use it)."""
+    from . import editions
+
+    return _book_url(app) + editions.site_prefix(app.config.language or editions.SOURCE_LANGUAGE)
 
 
 def _strip_tags(text: str) -> str:

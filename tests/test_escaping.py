@@ -138,7 +138,7 @@ def _markup_like_page(data_copy):
                         x_title="Note", y_title="Count", sources=["ISO3166"], glue=False,
                         alt=f"The caption quotes a note: {MARKUP_LIKE[0]}.")
     _, metadata = made._repr_mimebundle_()
-    chart_html = sphinx_ext.chart_node(made.to_html(), metadata["text/html"]["ppp_chart"]).astext()
+    chart_html = sphinx_ext.standalone_chart_html(metadata["text/html"]["ppp_chart"])  # as the build renders it
     styler_html = frame.head(len(MARKUP_LIKE))[["row_id", "note"]].style.hide(axis="index").to_html()
     glued = "".join(f'<p class="glued">{_html.escape(v, quote=False)}</p>' for v in MARKUP_LIKE)  # as docutils writes text
     return (THEME_HEAD + '<body><button onclick="window.print()">print</button>'
