@@ -150,14 +150,17 @@ def compile_interface(lang: str) -> Path:
         buffer = _mo_bytes(editions.read_catalog(source), write_mo)
         if not target.exists() or target.read_bytes() != buffer:
             target.write_bytes(buffer)
+    # The search page's words. Sphinx's own translations.js calls Documentation.addTranslations,
+    # which builds a function from a string (new Function): the site's Content-Security-Policy
+    # forbids that, so the edition's file sets the messages directly (the search page uses no
+    # plural forms). Sphinx copies this file as _static/translations.js.
     words = editions.catalog(lang, "sphinx")
-    if lang == "uz":  # Sphinx ships a Russian sphinx.js, but no Uzbek one
-        payload = {"messages": {m: words[m] for m in SPHINX_JS if m in words}, "plural_expr": "(n != 1)",
-                   "locale": lang}
-        text = "Documentation.addTranslations(" + json.dumps(payload, ensure_ascii=False, sort_keys=True) + ");\n"
-        target = messages_dir / "sphinx.js"
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
+    messages = {m: words[m] for m in SPHINX_JS if m in words}
+    text = ("Object.assign(Documentation.TRANSLATIONS, " + json.dumps(messages, ensure_ascii=False, sort_keys=True)
+            + ");\nDocumentation.LOCALE = " + json.dumps(lang) + ";\n")
+    target = messages_dir / "sphinx.js"
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
     return out
 
 

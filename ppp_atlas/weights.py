@@ -160,7 +160,8 @@ def form_html(payload: dict, language: str) -> str:
         '<div class="ppp-weights" id="ppp-weights-form">\n'
         f'<p class="ppp-weights-needs-js">{e(words["needs_js"])}</p>\n'
         '<form class="ppp-weights-controls" hidden></form>\n'
-        '<div class="ppp-weights-table-box">'
+        # a box that scrolls on a narrow screen (long Uzbek and Russian headers) is reachable by keyboard
+        f'<div class="ppp-weights-table-box" tabindex="0" role="region" aria-label="{e(words["caption_equal"])}">'
         f'<table class="ppp-weights-table"><caption>{e(words["caption_equal"])}</caption>'
         f'<thead><tr><th scope="col">{e(words["jurisdiction"])}</th><th scope="col">{e(words["index"])}</th>'
         f'<th scope="col">{e(words["rank"])}</th><th scope="col">{e(words["change"])}</th></tr></thead>'

@@ -225,12 +225,13 @@ def test_the_editions_are_in_their_own_scripts(site):
 # --- one page -------------------------------------------------------------------
 
 def _axis_titles(page: Path) -> list[list[str]]:
-    """Each chart's horizontal axis title (or titles), from its figure on the page."""
+    """Each chart's horizontal axis title (or titles), from its figure file (the wide layout,
+    ``_static/charts/<name>.json``, which the page names in ``data-src``)."""
     markup = page.read_text(encoding="utf-8")
     charts = []
-    for payload in re.findall(r'<script type="application/json" class="ppp-chart-json"[^>]*>(.*?)</script>', markup,
-                              flags=re.S):
-        layout = json.loads(payload).get("layout", {})
+    for src in re.findall(r'<div class="ppp-plotly"[^>]*\sdata-src="([^"]+)"', markup):
+        figures = json.loads((page.parent / src).read_text(encoding="utf-8"))
+        layout = (figures.get("wide") or figures).get("layout", {})
         titles = []
         for name, axis in layout.items():
             if name.startswith("xaxis") and isinstance(axis, dict):
