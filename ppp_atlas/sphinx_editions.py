@@ -233,6 +233,25 @@ def _page_context(app, pagename, templatename, context, doctree):
         f'<ul>{"".join(items)}</ul></nav>')
 
 
+_CITATION_ID = re.compile(r'<span class="bibtex-citation" id="(id\d+)">')
+
+
+def _unique_citation_ids(page: str) -> str:
+    """sphinxcontrib-bibtex numbers the citation spans of a translated paragraph afresh, so two
+    paragraphs of one page can both hold ``id26``; nothing links to these ids, and each later
+    one is renamed so that every id on the page stays unique."""
+    seen: dict[str, int] = {}
+
+    def rename(match):
+        ident = match.group(1)
+        seen[ident] = seen.get(ident, 0) + 1
+        if seen[ident] == 1:
+            return match.group(0)
+        return f'<span class="bibtex-citation" id="{ident}-{seen[ident]}">'
+
+    return _CITATION_ID.sub(rename, page)
+
+
 def translate_chrome(outdir: Path, lang: str) -> int:
     """Translate the theme templates' hard-coded English attribute values (exact
     ``attribute="value"`` pairs, so text in the page that merely quotes them is untouched).
@@ -240,14 +259,12 @@ def translate_chrome(outdir: Path, lang: str) -> int:
     from . import interface
 
     words = interface.chrome_replacements(lang)
-    if not words:
-        return 0
     pairs = [(f'{attribute}="{html.escape(english)}"', f'{attribute}="{html.escape(translated)}"')
              for english, translated in words.items() for attribute in ("title", "aria-label", "alt", "placeholder")]
     changed = 0
     for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        new = text
+        new = _unique_citation_ids(text)
         for old, replacement in pairs:
             new = new.replace(old, replacement)
         if new != text:

@@ -65,7 +65,12 @@ def test_every_chart_has_its_drawing_caption_link_table_csv_and_svg(site):
         assert len(figures) == text.count('class="ppp-plotly"'), page
         rel = page.relative_to(site).as_posix()
         # depth below the page's own edition root (uz/ and ru/ have their own _static)
-        depth = rel.count("/") - (1 if rel.split("/")[0] in editions.TRANSLATIONS else 0)
+        lang = rel.split("/")[0] if rel.split("/")[0] in editions.TRANSLATIONS else "en"
+        depth = rel.count("/") - (0 if lang == "en" else 1)
+        root = site / editions.site_prefix(lang)
+        w = editions.translator(lang, "ppp")  # the chart box's words in the page's edition
+        data_summary = re.escape(w("Data behind this chart ({rows} rows)")).replace(re.escape("{rows}"), r"\d+")
+        data_summary = data_summary.replace("rows\\)", "rows?\\)")
         for anchor, chart_id, body in figures:
             charts += 1
             where = (page.name, chart_id)
@@ -78,15 +83,15 @@ def test_every_chart_has_its_drawing_caption_link_table_csv_and_svg(site):
                 assert f'id="{chart_id}-{variant}-' in drawing.group(1) or "id=" not in drawing.group(1), where
             src = "../" * depth + f"_static/charts/{name}.json"
             assert re.search(f'<div class="ppp-plotly" id="{chart_id}" data-src="{re.escape(src)}"( data-ppp-geo="1")? tabindex="0" role="group" aria-roledescription="[^"]+" aria-label="', body), where
-            assert (site / "_static" / "charts" / f"{name}.json").exists() and (site / "_static" / "charts" / f"{name}.svg").exists()
+            assert (root / "_static" / "charts" / f"{name}.json").exists() and (root / "_static" / "charts" / f"{name}.svg").exists()
             assert re.search(r'<span class="ppp-chart-title">[^<]+</span>', body), where
             assert re.search(r'<span class="ppp-chart-alt">[^<]{20,}</span>', body), where
-            assert re.search(r'<span class="ppp-chart-source">Source: [^<]+</span>', body), where
-            assert f'<a class="ppp-chart-link" href="#{anchor}">Link to this chart</a>' in body, where
-            assert re.search(r'<details class="ppp-chart-data"><summary>Data behind this chart \(\d+ rows?\)</summary>', body), where
+            assert re.search(rf'<span class="ppp-chart-source">{re.escape(w("Source:"))} [^<]+</span>', body), where
+            assert f'<a class="ppp-chart-link" href="#{anchor}">{w("Link to this chart")}</a>' in body, where
+            assert re.search(rf'<details class="ppp-chart-data"><summary>{data_summary}</summary>', body), where
             assert 'class="ppp-csv"' in body and 'href="data:text/csv' in body, where
             assert f'<a class="ppp-svg" download="{name}.svg" href="{"../" * depth}_static/charts/{name}.svg">' in body, where
-            assert re.search(f'<p class="ppp-chart-cite">Cite this chart: [^<]+ https://[^<]+/{re.escape(page.relative_to(site).as_posix())}#{anchor}</p>', body), where
+            assert re.search(f'<p class="ppp-chart-cite">{re.escape(w("Cite this chart:"))} [^<]+ https://[^<]+/{re.escape(page.relative_to(site).as_posix())}#{anchor}</p>', body), where
             assert text.count(f'id="{anchor}"') == 1, where
         # no two elements share an id (the drawings' clip paths are named after their chart)
         ids = re.findall(r'\sid="([^"]+)"', text)
