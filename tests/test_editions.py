@@ -227,3 +227,14 @@ def test_uzbek_search_finds_words_typed_with_a_plain_apostrophe(site, base_url, 
     finally:
         browser_page.close()
     assert any(h.split("?")[0].endswith(page) for h in hrefs), f"{typed!r} ({word}) did not find {page}: {hrefs}"
+
+
+def test_citation_ids_are_made_unique_in_translated_pages():
+    page = ('<p><span class="bibtex-citation" id="id26">[a]</span></p>'
+            '<p><span class="bibtex-citation" id="id26">[b]</span><span class="bibtex-citation" id="id27">[c]</span></p>')
+    fixed = sphinx_editions._unique_citation_ids(page)
+    assert fixed.count('id="id26"') == 1 and 'id="id26-2"' in fixed and 'id="id27"' in fixed
+    built = (SITE / "ru" / "book" / "germany.html")
+    if built.exists():
+        ids = re.findall(r'\sid="([^"]+)"', sphinx_editions._unique_citation_ids(built.read_text(encoding="utf-8")))
+        assert len(ids) == len(set(ids))
