@@ -2,11 +2,5 @@
 // Maps (choropleth, scattergeo) are in plotly-bundle-geo.js, loaded only on pages with a map.
 // Built by `make assets` with esbuild into _build/vendor/plotly-ppp.min.js.
 var Plotly = require("plotly.js/lib/core");
-Plotly.register([
-  require("plotly.js/lib/bar"),
-  require("plotly.js/lib/box"),
-  require("plotly.js/lib/heatmap"),
-  require("plotly.js/lib/sunburst"),
-  require("plotly.js/lib/treemap"),
-]);
+Plotly.register(require("./plotly-traces.js"));
 window.Plotly = Plotly;
