@@ -343,6 +343,7 @@ def _category_values(figure: dict, axis_letter: str) -> list:
 
 
 CHAR_PX = 7.4  # average width of a character at 13 px in the house font, for fitting labels
+LINE_PX = 17  # height of a line of a wrapped label at 13 px (plotly's line spacing is 1.3)
 CODE_PX = 10  # width of a capital letter (ISO codes) at 13 px
 
 
@@ -358,9 +359,45 @@ def _legend_px(figure: dict, variant: str) -> int:
     names = list(dict.fromkeys(names))
     if len(names) < 2 and not any(t.get("showlegend") for t in figure.get("data", [])):
         return 0
+    title = ((figure.get("layout") or {}).get("legend") or {}).get("title")
+    title_px = LINE_PX + 4 if isinstance(title, dict) and title.get("text") else 0
     if variant == "narrow":
-        return sum(16 * (1 + len(str(n)) // 30) + 6 for n in names)
+        return title_px + sum(16 * (1 + len(str(n)) // 30) + 6 for n in names)
     return 24 * (1 + int(sum(len(str(n)) * CHAR_PX + 50 for n in names) // (WIDTHS[variant] - 40)))
+
+
+def _colour_at(scale: list, position: float) -> str:
+    """The colour a (stepped) plotly colour scale gives at ``position`` (0 to 1)."""
+    colour = scale[0][1]
+    for stop, value in scale:
+        if float(stop) <= position + 1e-9:
+            colour = value
+    return colour
+
+
+def _named_colours_as_legend(figure: dict) -> None:
+    """A heatmap whose colour key names categories (``colorbar.ticktext``) gets, on a phone, a
+    legend of coloured squares instead: upright names under a colour bar take a third of a
+    phone's screen, legend rows a few lines. The heatmap and its hover are unchanged."""
+    layout = figure["layout"]
+    for trace in list(figure.get("data", [])):
+        bar = trace.get("colorbar") or {}
+        names, values, scale = bar.get("ticktext"), bar.get("tickvals"), trace.get("colorscale")
+        if trace.get("type") != "heatmap" or trace.get("showscale") is False or not isinstance(names, list) \
+                or not isinstance(values, list) or len(names) != len(values) or not isinstance(scale, list) \
+                or trace.get("zmin") is None or trace.get("zmax") is None:
+            continue
+        low, high = float(trace["zmin"]), float(trace["zmax"])
+        trace["showscale"] = False
+        for name, value in zip(names, values):
+            figure["data"].append({
+                "type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": name,
+                "showlegend": True, "hoverinfo": "skip", "xaxis": trace.get("xaxis", "x"), "yaxis": trace.get("yaxis", "y"),
+                "marker": {"symbol": "square", "size": 13, "color": _colour_at(scale, (float(value) - low) / (high - low))}})
+        title = (bar.get("title") or {}).get("text") if isinstance(bar.get("title"), dict) else bar.get("title")
+        layout["legend"] = {**(layout.get("legend") or {}), "itemclick": False, "itemdoubleclick": False,
+                            "title": {"text": title or "", "side": "top"}}
+        layout["showlegend"] = True
 
 
 def lay_out(figure: dict, variant: str, short: dict | None = None) -> dict:
@@ -371,6 +408,11 @@ def lay_out(figure: dict, variant: str, short: dict | None = None) -> dict:
     smaller than MIN_FONT (hidden instead, its value is in the hover and the table)."""
     figure = json.loads(json.dumps(figure))
     layout = figure.setdefault("layout", {})
+    if variant == "narrow":
+        _named_colours_as_legend(figure)
+        legend_title = (layout.get("legend") or {}).get("title")
+        if isinstance(legend_title, dict) and legend_title.get("text"):
+            legend_title["side"] = "top"  # on a phone the title above the entries, not beside them
     width_px = WIDTHS[variant]
     height = int(layout.get("height") or 450)
     short = short or {}
@@ -406,7 +448,7 @@ def lay_out(figure: dict, variant: str, short: dict | None = None) -> dict:
             wrapped = [wrap_label(str(v), WRAP[variant]) for v in values]
             lines = max(w.count("<br>") + 1 for w in wrapped)
             groups = sum(1 for t in figure.get("data", []) if t.get("type") == "bar" and t.get("orientation") == "h")
-            per_category = max(lines * 16 + 6, 20 * (groups if layout.get("barmode") == "group" else 1))
+            per_category = max(lines * LINE_PX + 8, 20 * (groups if layout.get("barmode") == "group" else 1))
             needed = len(values) * per_category + 150 + _legend_px(figure, variant)  # labels, legend, axis title, margins
             height = max(height, needed)
         else:
@@ -429,7 +471,7 @@ def lay_out(figure: dict, variant: str, short: dict | None = None) -> dict:
                 extra = max(extra, int(max(len(line) for w in wrapped for line in w.split("<br>")) * CHAR_PX))
         if wrapped != [str(v) for v in values]:
             axis.update(tickmode="array", tickvals=list(values), ticktext=wrapped)
-    if cartesian:
+    if cartesian and not _category_values(figure, "x"):
         layout.setdefault("xaxis", {})["ticklabelstandoff"] = 10  # the first year never touches the y axis's 0
         if variant == "narrow" and layout["xaxis"].get("type") not in ("category",) and not layout["xaxis"].get("tickvals") \
                 and not _category_values(figure, "x"):

@@ -95,21 +95,10 @@ def test_maps_load_the_map_bundle_and_other_pages_do_not(site):
 CHART_PAGES = [p for p in PAGES if 'class="ppp-chart"' in (browser.SITE / p).read_text(encoding="utf-8")]
 
 
-# Uzbek and Russian labels run about 40 % longer than the English ones: at 360 px six charts of the
-# translated editions still clash (stacked bars by country, the permitted-functions heatmap, two wide
-# legends), as the longer-label test in test_chart_translation.py shows. Open in the charts issue;
-# marked so that every other width and edition stays a hard check, and a fixed chart shows as XPASS.
-NARROW_EDITION_CLASHES = {f"{lang}/{page}" for lang in ("uz", "ru") for page in (
-    "book/design-elements.html", "book/germany.html", "notebooks/permitted-functions.html",
-    "notebooks/security-workforce.html")}
-
-
 def _label_cases():
     for page in CHART_PAGES:
         for width in browser.WIDTHS:
-            marks = [pytest.mark.xfail(reason="translated labels at 360 px (charts issue)", strict=False)] \
-                if width == 360 and page in NARROW_EDITION_CLASHES else []
-            yield pytest.param(page, width, marks=marks, id=f"{page}-{width}")
+            yield pytest.param(page, width, id=f"{page}-{width}")
 
 
 @pytest.mark.parametrize(("page_path", "width"), list(_label_cases()))
