@@ -26,6 +26,10 @@ located with the same tokenizer the parser uses for that tag.
   serious are corrected: bibliography entries (``role="doc-biblioentry"``, not a
   list item, inside ``role="list"``) become list items, and the search button's
   ``aria-label`` ("Search") gives way to its visible text ("Search Ctrl+K").
+* **Editions.** In a translated edition the theme templates' hard-coded English
+  attribute values (``title``, ``aria-label``, ``alt``, ``placeholder``) are given in
+  the edition's words, and citation spans that sphinxcontrib-bibtex numbered twice
+  on one page get unique ids.
 * **External links** get ``rel="noopener"``.
 * **CSP.** The theme's two ``onclick`` attributes (full screen, print) become
   ``data-ppp-action`` attributes that ``_static/ppp-page.js`` handles. Each page
@@ -214,8 +218,13 @@ def _removal(page: str, tag: Tag) -> tuple[int, int, str]:
     return _line_start(page, tag.start), _through_newline(page, end), ""
 
 
-def _edits(page: str, tags: list[Tag], search_page: bool) -> list[tuple[int, int, str]]:
+#: Attributes whose hard-coded English (from the theme's templates) a translated edition replaces.
+CHROME_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
+
+
+def _edits(page: str, tags: list[Tag], search_page: bool, chrome: dict[str, str] | None = None) -> list[tuple[int, int, str]]:
     edits: list[tuple[int, int, str]] = []
+    citation_ids: dict[str, int] = {}
     for tag in tags:
         if tag.name == "script" and tag.has("src") and tag.body == (tag.end, tag.end):
             src = tag.get("src") or ""
@@ -238,10 +247,22 @@ def _edits(page: str, tags: list[Tag], search_page: bool) -> list[tuple[int, int
             elif (attribute.name, attribute.value) in HANDLERS:
                 edits.append((attribute.start, attribute.end, _attr(*HANDLERS[(attribute.name, attribute.value)])))
         # the search button's aria-label ("Search", "Qidirish", "Поиск") hides its visible text
+        removed = None
         if (tag.name == "button" and tag.get("class") == SEARCH_BUTTON_CLASS and tag.get("aria-label")
                 and tag.get("aria-label") == tag.get("title")):
-            label = tag.attribute("aria-label")
-            edits.append((label.space, label.end, ""))
+            removed = tag.attribute("aria-label")
+            edits.append((removed.space, removed.end, ""))
+        # a translated edition: the theme templates' English attribute values in the edition's words
+        for attribute in tag.attributes if chrome else ():
+            if attribute is not removed and attribute.name in CHROME_ATTRIBUTES and attribute.value in chrome:
+                edits.append((attribute.start, attribute.end, _attr(attribute.name, chrome[attribute.value])))
+        # sphinxcontrib-bibtex numbers the citation spans of each translated paragraph afresh, so two
+        # paragraphs can both hold id="id26"; nothing links to them: each later one gets a suffix
+        if tag.name == "span" and "bibtex-citation" in (tag.get("class") or "").split() and tag.get("id"):
+            ident = tag.attribute("id")
+            citation_ids[ident.value] = citation_ids.get(ident.value, 0) + 1
+            if citation_ids[ident.value] > 1:
+                edits.append((ident.start, ident.end, _attr("id", f"{ident.value}-{citation_ids[ident.value]}")))
     return edits
 
 
@@ -355,11 +376,12 @@ def _script_cells() -> list[tuple[str, str]]:
     return [(place, value) for place, value in _data_cells() if "<script" in value.lower()]
 
 
-def process_page(page: str, search_page: bool = False) -> str:
-    """One finished page: the rewrites above, then the policy first in ``<head>``."""
+def process_page(page: str, search_page: bool = False, chrome: dict[str, str] | None = None) -> str:
+    """One finished page: the rewrites above, then the policy first in ``<head>``. ``chrome``
+    (translated editions): ``{English attribute value: translation}`` for the theme's words."""
     tags = parse(page)
     check_markup(page, tags, allowed=HANDLERS)  # before any rewrite: lines are those of the page as written
-    page = _apply(page, _edits(page, tags, search_page))
+    page = _apply(page, _edits(page, tags, search_page, chrome))
     tags = parse(page)
     meta = f'<meta http-equiv="{CSP}" content="{content_security_policy(page, tags)}">\n'
     anchor = next((t for t in tags if t.name == "meta" and t.get("charset") is not None), None)
@@ -461,9 +483,10 @@ def write_root_redirect(outdir: Path, root_doc: str, title: str, lang: str = "en
                                            encoding="utf-8")
 
 
-def finish_site(outdir: Path) -> None:
+def finish_site(outdir: Path, chrome: dict[str, str] | None = None) -> None:
     """Process the pages this build wrote (a page left from an earlier build already
-    carries its policy; a change to the package makes the build rewrite every page)."""
+    carries its policy; a change to the package makes the build rewrite every page).
+    ``chrome``: see :func:`process_page`."""
     written = 0
     for path in sorted(outdir.rglob("*.html")):
         if "_static" in path.relative_to(outdir).parts:
@@ -472,7 +495,7 @@ def finish_site(outdir: Path) -> None:
         if has_policy(before):
             continue
         try:
-            after = process_page(before, search_page=path == outdir / "search.html")
+            after = process_page(before, search_page=path == outdir / "search.html", chrome=chrome)
         except MarkupError as error:
             raise MarkupError(f"{path.relative_to(outdir).as_posix()} {error}") from None
         path.write_text(after, encoding="utf-8")

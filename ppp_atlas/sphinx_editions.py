@@ -233,55 +233,8 @@ def _page_context(app, pagename, templatename, context, doctree):
         f'<ul>{"".join(items)}</ul></nav>')
 
 
-_CITATION_ID = re.compile(r'<span class="bibtex-citation" id="(id\d+)">')
-
-
-def _unique_citation_ids(page: str) -> str:
-    """sphinxcontrib-bibtex numbers the citation spans of a translated paragraph afresh, so two
-    paragraphs of one page can both hold ``id26``; nothing links to these ids, and each later
-    one is renamed so that every id on the page stays unique."""
-    seen: dict[str, int] = {}
-
-    def rename(match):
-        ident = match.group(1)
-        seen[ident] = seen.get(ident, 0) + 1
-        if seen[ident] == 1:
-            return match.group(0)
-        return f'<span class="bibtex-citation" id="{ident}-{seen[ident]}">'
-
-    return _CITATION_ID.sub(rename, page)
-
-
-def translate_chrome(outdir: Path, lang: str) -> int:
-    """Translate the theme templates' hard-coded English attribute values (exact
-    ``attribute="value"`` pairs, so text in the page that merely quotes them is untouched).
-    Returns the number of pages changed."""
-    from . import interface
-
-    words = interface.chrome_replacements(lang)
-    pairs = [(f'{attribute}="{html.escape(english)}"', f'{attribute}="{html.escape(translated)}"')
-             for english, translated in words.items() for attribute in ("title", "aria-label", "alt", "placeholder")]
-    changed = 0
-    for page in outdir.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        new = _unique_citation_ids(text)
-        for old, replacement in pairs:
-            new = new.replace(old, replacement)
-        if new != text:
-            page.write_text(new, encoding="utf-8")
-            changed += 1
-    return changed
-
-
-def _build_finished(app, exception):
-    lang = _STATE["language"]
-    if exception is None and app.builder.format == "html" and lang != editions.SOURCE_LANGUAGE:
-        translate_chrome(Path(app.outdir), lang)
-
-
 def setup(app):
     _patch_glue_numbers()
-    app.connect("build-finished", _build_finished, priority=300)
     app.add_search_language(SearchUzbek)
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)

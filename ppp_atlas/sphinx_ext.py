@@ -342,7 +342,7 @@ class ArticleOutline(_DataHtml):
 def _copy_assets(app, exception):
     if exception is not None or app.builder.format != "html":
         return
-    from . import datadocs, postprocess
+    from . import datadocs, interface, postprocess
 
     static = Path(app.outdir) / "_static"
     vendor = static / "vendor"
@@ -355,7 +355,9 @@ def _copy_assets(app, exception):
     datadocs.write_downloads(static / "data")
     postprocess.write_root_redirect(Path(app.outdir), app.config.root_doc, app.config.html_title or app.config.project,
                                     app.config.language or "en")
-    postprocess.finish_site(Path(app.outdir))
+    language = app.config.language or "en"
+    chrome = None if language.startswith("en") else interface.chrome_replacements(language)
+    postprocess.finish_site(Path(app.outdir), chrome=chrome)
 
 
 # --- glue from other documents -------------------------------------------------------

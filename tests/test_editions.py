@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from ppp_atlas import build, editions, interface, sphinx_editions
+from ppp_atlas import build, editions, interface, postprocess, sphinx_editions
 
 SITE = build.SITE
 
@@ -230,11 +230,24 @@ def test_uzbek_search_finds_words_typed_with_a_plain_apostrophe(site, base_url, 
 
 
 def test_citation_ids_are_made_unique_in_translated_pages():
-    page = ('<p><span class="bibtex-citation" id="id26">[a]</span></p>'
-            '<p><span class="bibtex-citation" id="id26">[b]</span><span class="bibtex-citation" id="id27">[c]</span></p>')
-    fixed = sphinx_editions._unique_citation_ids(page)
-    assert fixed.count('id="id26"') == 1 and 'id="id26-2"' in fixed and 'id="id27"' in fixed
-    built = (SITE / "ru" / "book" / "germany.html")
-    if built.exists():
-        ids = re.findall(r'\sid="([^"]+)"', sphinx_editions._unique_citation_ids(built.read_text(encoding="utf-8")))
-        assert len(ids) == len(set(ids))
+    page = ('<html><head><meta charset="utf-8"></head><body><p><span class="bibtex-citation" id="id26">[a]</span></p>'
+            '<p><span class="bibtex-citation" id="id26">[b]</span><span class="bibtex-citation" id="id27">[c]</span>'
+            '<span id="id26">not a citation</span></p></body></html>')
+    fixed = postprocess.process_page(page)
+    assert fixed.count('id="id26"') == 2 and 'id="id26-2"' in fixed and 'id="id27"' in fixed
+    for lang in ("uz", "ru"):  # every built page of the translated editions
+        for built in (SITE / lang).rglob("*.html"):
+            if "_static" in built.parts:
+                continue
+            ids = [t.get("id") for t in postprocess.parse(built.read_text(encoding="utf-8")) if t.get("id")]
+            duplicated = sorted({i for i in ids if ids.count(i) > 1})
+            assert not duplicated, f"{built.relative_to(SITE)}: ids used twice: {duplicated[:5]}"
+
+
+def test_theme_words_are_translated_in_attributes_only():
+    chrome = {"Search": "Qidirish", "Toggle navigation": "Navigatsiyani ochish"}
+    page = ('<html><head><meta charset="utf-8"></head><body><button class="btn" title="Search" aria-label="Search">'
+            '</button><p title="Toggle navigation">Search and title="Search" stay text</p></body></html>')
+    done = postprocess.process_page(page, chrome=chrome)
+    assert 'title="Qidirish" aria-label="Qidirish"' in done and 'title="Navigatsiyani ochish"' in done
+    assert 'Search and title="Search" stay text' in done
