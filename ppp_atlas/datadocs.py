@@ -17,11 +17,34 @@ from . import bib, citations, data, paths
 
 ZIP_NAME = "ppp-atlas-data.zip"
 #: The Data page's own fixed words (the rest of what it shows comes from data/).
-FIXED = ["required", "unique", "min", "max", "pattern", "one of:", "{n} rows", "{n} jurisdictions",
-         "years {first}–{last}", "none", "Parts of the source article and the footnotes each holds", "Part", "Name",
-         "Opening words (Uzbek, with an English gloss)", "What it holds", "Footnotes", "Coverage:",
-         "Columns of {file}", "Column", "Type", "Meaning", "Constraints", "Sources:", "Download {file}",
-         "Table Schema (JSON)"]
+#: Every fixed word of the Data page, in one place for the editions' catalogs (``data.po``).
+WORDS = {
+    "required": "required",
+    "unique": "unique",
+    "min": "min",
+    "max": "max",
+    "pattern": "pattern",
+    "one_of": "one of:",
+    "rows": "{n} rows",
+    "jurisdictions": "{n} jurisdictions",
+    "years": "years {first}–{last}",
+    "none": "none",
+    "outline_caption": "Parts of the source article and the footnotes each holds",
+    "part": "Part",
+    "name": "Name",
+    "opening_words": "Opening words (Uzbek, with an English gloss)",
+    "holds": "What it holds",
+    "footnotes": "Footnotes",
+    "coverage": "Coverage:",
+    "columns_of": "Columns of {file}",
+    "column": "Column",
+    "type": "Type",
+    "meaning": "Meaning",
+    "constraints": "Constraints",
+    "sources": "Sources:",
+    "download": "Download {file}",
+    "schema": "Table Schema (JSON)",
+}
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -33,14 +56,14 @@ def _constraints(field: dict, tr=_same) -> str:
     c = field.get("constraints", {})
     bits = []
     if c.get("required"):
-        bits.append(tr("required"))
+        bits.append(tr(WORDS["required"]))
     if c.get("unique"):
-        bits.append(tr("unique"))
+        bits.append(tr(WORDS["unique"]))
     for key, label in (("minimum", "min"), ("maximum", "max"), ("pattern", "pattern")):
         if key in c:
-            bits.append(f"{tr(label)} {c[key]}")
+            bits.append(f"{tr(WORDS[label])} {c[key]}")
     if "enum" in c:
-        bits.append(tr("one of:") + " " + ", ".join(map(str, c["enum"])))
+        bits.append(tr(WORDS["one_of"]) + " " + ", ".join(map(str, c["enum"])))
     return "; ".join(bits)
 
 
@@ -69,11 +92,11 @@ def _notes_html(name: str, tr=_same, description: str = "") -> str:
 
 
 def _coverage(frame, tr=_same) -> str:
-    bits = [tr("{n} rows").format(n=len(frame))]
+    bits = [tr(WORDS["rows"]).format(n=len(frame))]
     if "iso3" in frame:
-        bits.append(tr("{n} jurisdictions").format(n=frame["iso3"].nunique()))
+        bits.append(tr(WORDS["jurisdictions"]).format(n=frame["iso3"].nunique()))
     if "year" in frame and frame["year"].notna().any():
-        bits.append(tr("years {first}–{last}").format(first=frame["year"].min(), last=frame["year"].max()))
+        bits.append(tr(WORDS["years"]).format(first=frame["year"].min(), last=frame["year"].max()))
     counts = frame["verification"].value_counts()
     bits.append(", ".join(f"{counts[s]} {s}" for s in data.VERIFICATION if s in counts))
     return "; ".join(bits)
@@ -90,7 +113,7 @@ def labels_html(tr=_same) -> str:
 def _footnotes(row, tr=_same) -> str:
     first, last = row["footnote_first"], row["footnote_last"]
     if first is None or str(first) == "<NA>":
-        return tr("none")
+        return tr(WORDS["none"])
     return f"{first}" if first == last else f"{first}–{last}"
 
 
@@ -105,11 +128,11 @@ def outline_html(tr=_same) -> str:
         for r in frame.to_dict("records")
     )
     return (
-        f'<table class="ppp-dictionary ppp-outline"><caption>{e(tr("Parts of the source article and the footnotes each holds"))}'
-        f'</caption><thead><tr><th scope="col">{e(tr("Part"))}</th><th scope="col">{e(tr("Name"))}</th>'
-        f'<th scope="col">{e(tr("Opening words (Uzbek, with an English gloss)"))}</th>'
-        f'<th scope="col">{e(tr("What it holds"))}</th>'
-        f'<th scope="col">{e(tr("Footnotes"))}</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'<table class="ppp-dictionary ppp-outline"><caption>{e(tr(WORDS["outline_caption"]))}'
+        f'</caption><thead><tr><th scope="col">{e(tr(WORDS["part"]))}</th><th scope="col">{e(tr(WORDS["name"]))}</th>'
+        f'<th scope="col">{e(tr(WORDS["opening_words"]))}</th>'
+        f'<th scope="col">{e(tr(WORDS["holds"]))}</th>'
+        f'<th scope="col">{e(tr(WORDS["footnotes"]))}</th></tr></thead><tbody>{rows}</tbody></table>'
     )
 
 
@@ -128,16 +151,16 @@ def table_section_html(resource: dict, bibliography_uri: str, tr=_same) -> str:
     )
     return (
         f"{_markdown(tr(resource.get('description', '')))}"
-        f'<p class="ppp-coverage"><strong>{e(tr("Coverage:"))}</strong> {e(_coverage(frame, tr))}.</p>'
+        f'<p class="ppp-coverage"><strong>{e(tr(WORDS["coverage"]))}</strong> {e(_coverage(frame, tr))}.</p>'
         f"{_notes_html(name, tr, resource.get('description', ''))}"
-        f'<table class="ppp-dictionary"><caption>{e(tr("Columns of {file}").format(file=resource["path"]))}</caption>'
-        f"<thead><tr><th>{e(tr('Column'))}</th><th>{e(tr('Type'))}</th><th>{e(tr('Meaning'))}</th>"
-        f"<th>{e(tr('Constraints'))}</th></tr></thead>"
+        f'<table class="ppp-dictionary"><caption>{e(tr(WORDS["columns_of"]).format(file=resource["path"]))}</caption>'
+        f"<thead><tr><th>{e(tr(WORDS['column']))}</th><th>{e(tr(WORDS['type']))}</th><th>{e(tr(WORDS['meaning']))}</th>"
+        f"<th>{e(tr(WORDS['constraints']))}</th></tr></thead>"
         f"<tbody>{fields}</tbody></table>"
-        f"<p><strong>{e(tr('Sources:'))}</strong> {sources}.</p>"
+        f"<p><strong>{e(tr(WORDS['sources']))}</strong> {sources}.</p>"
         f'<p class="ppp-downloads"><a href="{{static}}data/{e(resource["path"])}" download>'
-        f'{e(tr("Download {file}").format(file=resource["path"]))}</a>'
-        f' · <a href="{{static}}data/schemas/{e(name)}.json" download>{e(tr("Table Schema (JSON)"))}</a></p>'
+        f'{e(tr(WORDS["download"]).format(file=resource["path"]))}</a>'
+        f' · <a href="{{static}}data/schemas/{e(name)}.json" download>{e(tr(WORDS["schema"]))}</a></p>'
     )
 
 
