@@ -512,81 +512,152 @@ def headings_with_pages(reader, headings: list[list]) -> list[tuple[int, str, in
     return [tuple(item) for item in result]
 
 
-def _clone_tree(node, writer, parent_ref, memo: dict, source: int) -> list:
-    """Clone one structure element and its children into ``writer`` with parents re-linked;
-    returns the references that take its place in the parent's ``/K`` (a ``/NonStruct`` that
-    only groups other elements is dropped and its children take its place: Chromium writes
-    hundreds of them, about half the size of a tagged page). ``memo`` maps the source's object
-    numbers to the clones, for the parent tree."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+#: Stands for the one ``/Document`` of an assembled file while a part is being prepared.
+_DOCUMENT = object()
 
-    obj = node.get_object() if isinstance(node, IndirectObject) else node
-    if not isinstance(obj, DictionaryObject) or obj.get("/Type") in ("/MCR", "/OBJR") or "/S" not in obj:
-        return [node.clone(writer) if hasattr(node, "clone") else node]
-    kids = obj.get("/K")
-    kids = kids.get_object() if isinstance(kids, IndirectObject) else kids
-    kid_list = list(kids) if isinstance(kids, ArrayObject) else ([] if kids is None else [kids])
-    structural = obj["/S"] == "/NonStruct" and all(
-        isinstance(k, IndirectObject) and "/S" in k.get_object() for k in kid_list)
-    if obj["/S"] == "/NonStruct" and kid_list and all(isinstance(k, int) for k in kid_list) and "/Pg" in obj:
-        # a leaf that only wraps marked content: its content joins the parent as marked-content
-        # references (direct objects, so no entry in the cross-reference table)
-        page = obj.raw_get("/Pg").clone(writer)
-        if isinstance(node, IndirectObject):
-            memo[(source, node.idnum)] = parent_ref
-        return [DictionaryObject({NameObject("/Type"): NameObject("/MCR"), NameObject("/Pg"): page,
-                                  NameObject("/MCID"): k}) for k in kid_list]
-    if obj["/S"] == "/NonStruct" and structural and kid_list:
-        out = []
-        for kid in kid_list:
-            out += _clone_tree(kid, writer, parent_ref, memo, source)
-        if isinstance(node, IndirectObject):
-            memo[(source, node.idnum)] = parent_ref
-        return out
-    new = DictionaryObject()
-    ref = writer._add_object(new)
-    if isinstance(node, IndirectObject):
-        memo[(source, node.idnum)] = ref
-    for k, v in obj.items():
-        if k in ("/P", "/K", "/Type"):
-            continue
-        new[NameObject(k)] = v.clone(writer) if hasattr(v, "clone") else v
-    new[NameObject("/P")] = parent_ref
-    if kids is not None:
-        children = []
-        for kid in kid_list:
-            children += _clone_tree(kid, writer, ref, memo, source)
-        new[NameObject("/K")] = (ArrayObject(children) if isinstance(kids, ArrayObject) or len(children) != 1
-                                 else children[0])
-    return [ref]
+
+def _items(value) -> list:
+    """A ``/K`` (or similar) entry as a list of its items."""
+    import pikepdf
+
+    if value is None:
+        return []
+    return list(value) if isinstance(value, pikepdf.Array) else [value]
 
 
 def _nums(tree) -> list:
-    tree = tree.get_object()
-    out = list(tree.get("/Nums", []))
-    for kid in tree.get("/Kids", []):
+    """A number tree's ``/Nums``, flattened over its ``/Kids``: ``[key, value, key, value, ...]``."""
+    out = list(tree.get("/Nums", ()))
+    for kid in tree.get("/Kids", ()):
         out += _nums(kid)
     return out
 
 
-def _items(holder, key: str) -> list:
-    """A ``/K`` entry as a list of its items, each kept as written (references stay references)."""
-    if key not in holder:
-        return []
-    raw = holder.raw_get(key)
-    resolved = raw.get_object()
-    return list(resolved) if isinstance(resolved, list) else [raw]
+def _unwrap(node, parent, dropped: dict, pdf) -> list:
+    """Ready one structure element of a part (in place, in its own file) to be copied: its
+    parent link set to ``parent`` (left out under the ``/Document``, set in the assembled file),
+    its children readied in turn. Returns what takes its place in the parent's ``/K``: a
+    ``/NonStruct`` that only groups other elements is dropped and its children take its place,
+    and one that only wraps marked content becomes marked-content references (Chromium writes
+    hundreds of them, about half the size of a tagged page). ``dropped`` maps a dropped element
+    (its object number) to the element that now holds its content, for the parent tree."""
+    import pikepdf
+
+    if not isinstance(node, pikepdf.Dictionary) or "/S" not in node or node.get("/Type") in ("/MCR", "/OBJR"):
+        return [node]
+    kids = node.get("/K")
+    kid_list = _items(kids)
+    if kid_list and node.S == "/NonStruct":
+        if "/Pg" in node and all(type(k) is int for k in kid_list):
+            if node.is_indirect:
+                dropped[node.objgen] = parent
+            page = node.Pg
+            return [pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=k) for k in kid_list]
+        if all(isinstance(k, pikepdf.Dictionary) and k.is_indirect and "/S" in k for k in kid_list):
+            if node.is_indirect:
+                dropped[node.objgen] = parent
+            out = []
+            for kid in kid_list:
+                out += _unwrap(kid, parent, dropped, pdf)
+            return out
+    if not node.is_indirect:
+        node = pdf.make_indirect(node)
+    if parent is _DOCUMENT:
+        if "/P" in node:
+            del node.P
+    else:
+        node.P = parent
+    if "/Type" in node:
+        del node.Type
+    if kids is not None:
+        children = []
+        for kid in kid_list:
+            children += _unwrap(kid, node, dropped, pdf)
+        node.K = (pikepdf.Array(children) if isinstance(kids, pikepdf.Array) or len(children) != 1
+                  else children[0])
+    return [node]
 
 
-def _mapped(value, memo: dict, source: int):
-    """A parent-tree value (an element, or an array of them) with the clones' references."""
-    from pypdf.generic import ArrayObject, IndirectObject, NullObject
+class Part:
+    """One printed PDF, parsed once (by qpdf, through pikepdf) and readied once to be joined into
+    any number of assembled files (its chapter's and the book): its structure tree unwrapped and
+    cut loose from its own root, its parent tree mapped onto the elements kept, its named
+    destinations renamed after ``name`` (so that the parts' names cannot clash), and everything
+    the assembled file copies from it besides the pages gathered in one array (``carry``): qpdf
+    keeps one map of copied objects per source, so the pages and the structure copied later
+    share their copies."""
 
-    target = value.get_object() if isinstance(value, IndirectObject) else value
-    if isinstance(target, ArrayObject):
-        return ArrayObject(memo.get((source, v.idnum), NullObject()) if isinstance(v, IndirectObject) else NullObject()
-                           for v in target)
-    return memo.get((source, value.idnum), NullObject()) if isinstance(value, IndirectObject) else NullObject()
+    def __init__(self, data: bytes, name: str = ""):
+        import pikepdf
+
+        self.digest = hashlib.sha256(data).digest()
+        self.pdf = pikepdf.open(io.BytesIO(data))
+        self.name = name
+        self.carry = None
+
+    def ready(self) -> "Part":
+        import pikepdf
+
+        if self.carry is not None:
+            return self
+        pdf = self.pdf
+        part_max = -1
+        source_dests = pdf.Root.get("/Dests")
+        dests: dict[str, object] = {}
+        prefix = "/" + self.name.replace("/", "~") + "~" if self.name else "/"
+        for page in pdf.pages:
+            obj = page.obj
+            if "/StructParents" in obj:
+                part_max = max(part_max, int(obj.StructParents))
+            for annot in obj.get("/Annots", ()):
+                if "/StructParent" in annot:
+                    part_max = max(part_max, int(annot.StructParent))
+                dest = annot.get("/Dest")
+                if isinstance(dest, pikepdf.Name) and source_dests is not None and dest in source_dests:
+                    new = prefix + str(dest)[1:]
+                    dests[new] = source_dests[dest]
+                    annot.Dest = pikepdf.Name(new)
+        top, values, keys, at_document = [], [], [], []
+        role_map = None
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is not None:
+            role_map = root.get("/RoleMap")
+            dropped: dict = {}
+            for kid in _items(root.get("/K")):
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Document":  # one for the file
+                    if kid.is_indirect:
+                        dropped[kid.objgen] = _DOCUMENT
+                    for child in _items(kid.get("/K")):
+                        top += _unwrap(child, _DOCUMENT, dropped, pdf)
+                else:
+                    top += _unwrap(kid, _DOCUMENT, dropped, pdf)
+            entries = _nums(root.ParentTree) if "/ParentTree" in root else []
+
+            def mapped(item, where):
+                if isinstance(item, pikepdf.Dictionary) and item.is_indirect and item.objgen in dropped:
+                    item = dropped[item.objgen]
+                    if item is _DOCUMENT:
+                        at_document.append(where)
+                        return None
+                return item
+
+            for i in range(0, len(entries), 2):
+                key, value = int(entries[i]), entries[i + 1]
+                part_max = max(part_max, key)
+                keys.append(key)
+                if isinstance(value, pikepdf.Array):
+                    values.append(pikepdf.Array([mapped(v, (len(keys) - 1, j)) for j, v in enumerate(value)]))
+                else:
+                    values.append(mapped(value, (len(keys) - 1, None)))
+            if "/ParentTreeNextKey" in root:
+                part_max = max(part_max, int(root.ParentTreeNextKey) - 1)
+        self.span = part_max + 1
+        self.keys, self.at_document, self.dest_names = keys, at_document, list(dests)
+        self.has_roles = role_map is not None
+        self.top_count = len(top)
+        self.carry = pdf.make_indirect(pikepdf.Array(
+            top + values + list(dests.values()) + ([role_map] if role_map is not None else [])))
+        return self
 
 
 class Sheet:
@@ -594,10 +665,10 @@ class Sheet:
     renamed, marked as an artifact) and the resources it needs."""
 
     def __init__(self, numbers: bytes):
-        from pypdf import PdfReader
+        import pikepdf
 
-        self.reader = PdfReader(io.BytesIO(numbers))
-        self.pages = list(self.reader.pages)
+        self.pdf = pikepdf.open(io.BytesIO(numbers))
+        self.pages = list(self.pdf.pages)
         self._prepared: dict[int, tuple[bytes, dict]] = {}
 
     def __len__(self) -> int:
@@ -606,14 +677,22 @@ class Sheet:
     def number(self, number: int) -> tuple[bytes, dict]:
         import re
 
+        import pikepdf
+
         if number not in self._prepared:
-            source = self.pages[number - 1]
-            data = source.get_contents().get_data()
-            resources = source["/Resources"].get_object()
+            source = self.pages[number - 1].obj
+            contents = source.Contents
+            data = (b"".join(s.read_bytes() for s in contents) if isinstance(contents, pikepdf.Array)
+                    else contents.read_bytes())
+            resources = source.Resources
             names = {}
             for kind in ("/Font", "/ExtGState"):
-                for name, ref in (resources.get(kind) or {}).items():
-                    names[(kind, name)] = ("/PPP" + name[1:], ref)
+                group = resources.get(kind)
+                for name in sorted(group.keys()) if group is not None else ():
+                    value = group[name]
+                    if not value.is_indirect:  # only an indirect object can be copied to another file
+                        value = group[name] = self.pdf.make_indirect(value)
+                    names[(kind, name)] = ("/PPP" + name[1:], value)
             for (kind, name), (new_name, _) in names.items():
                 data = re.sub(re.escape(name.encode()) + rb"(?=[\s/])", new_name.encode(), data)
             data = re.sub(rb"/NonStruct <</MCID \d+ >>BDC", b"/Artifact BMC", data)
@@ -623,139 +702,132 @@ class Sheet:
 
 class _Stamper:
     """Page numbers from the printed sheet of numbers, drawn on a page as an artifact (outside
-    the tagged content) by appending one small content stream: no page is re-parsed."""
+    the tagged content) by adding two small content streams around the page's own: no page
+    content is parsed or rewritten."""
 
-    def __init__(self, writer, sheet: Sheet):
-        self.writer, self.sheet, self.done = writer, sheet, {}
+    def __init__(self, pdf, sheet: Sheet):
+        import pikepdf
+
+        self.pdf, self.sheet = pdf, sheet
+        self.opening = pdf.make_indirect(pikepdf.Stream(pdf, b"q\n"))
 
     def stamp(self, page, number: int) -> None:
-        from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+        import pikepdf
 
         data, names = self.sheet.number(number)
-        mine = page["/Resources"].get_object()
-        for (kind, name), (new_name, ref) in names.items():
+        mine = page.Resources
+        for (kind, _), (new_name, ref) in names.items():
             if kind not in mine:
-                mine[NameObject(kind)] = DictionaryObject()
-            group = mine[kind].get_object()
+                mine[kind] = pikepdf.Dictionary()
+            group = mine[kind]
             if new_name not in group:
-                if ref.idnum not in self.done:
-                    self.done[ref.idnum] = ref.clone(self.writer)
-                group[NameObject(new_name)] = self.done[ref.idnum]
+                group[new_name] = self.pdf.copy_foreign(ref)  # qpdf copies each object once
         contents = page.get("/Contents")
-        contents = contents.get_object() if contents is not None else None
-        existing = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
-        opening, closing = DecodedStreamObject(), DecodedStreamObject()
-        opening.set_data(b"q\n")
-        closing.set_data(b"Q\n" + data)
-        page[NameObject("/Contents")] = ArrayObject(
-            [self.writer._add_object(opening), *existing, self.writer._add_object(closing.flate_encode())])
+        existing = list(contents) if isinstance(contents, pikepdf.Array) else ([] if contents is None else [contents])
+        page.Contents = pikepdf.Array([self.opening, *existing, pikepdf.Stream(self.pdf, b"Q\n" + data)])
 
 
-def assemble(parts: list[bytes], *, lang: str, title: str, outline: list, number_from: int | None,
+def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: int | None,
              numbers: Sheet, date: str) -> bytes:
-    """Join PDFs into one: tagged structures merged, page numbers stamped from the sheet of numbers
-    ``numbers`` (starting at ``number_from`` on the second page; None: no numbers), bookmarks from
-    ``outline`` (``(level, title, page index, top)``, levels from 1), metadata set."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (ArrayObject, BooleanObject, ByteStringObject, DictionaryObject, Fit,
-                               NameObject, NumberObject, TextStringObject)
+    """Join PDFs (:class:`Part`, or the bytes of one) into one: tagged structures merged, page
+    numbers stamped from the sheet of numbers ``numbers`` (starting at ``number_from`` on the
+    second page; None: no numbers), bookmarks from ``outline`` (``(level, title, page index,
+    top)``, levels from 1), metadata set. The same parts give the same bytes."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
 
-    writer = PdfWriter()
-    sheet = numbers
-    root_ref = writer._add_object(DictionaryObject())
-    structure_root = root_ref.get_object()
-    document = DictionaryObject({NameObject("/S"): NameObject("/Document"),
-                                 NameObject("/Lang"): TextStringObject(editions.BCP47[lang]),
-                                 NameObject("/P"): root_ref})
-    document_ref = writer._add_object(document)
-    top_kids, nums, next_key, memo = ArrayObject(), ArrayObject(), 0, {}
-    role_map = None
-    for source, data in enumerate(parts):
-        reader = PdfReader(io.BytesIO(data))
-        part_max = -1
-        for page in reader.pages:
-            added = writer.add_page(page)  # pypdf leaves out /StructParents (and links): restored here
-            if "/StructParents" in page:
-                part_max = max(part_max, int(page["/StructParents"]))
-                added[NameObject("/StructParents")] = NumberObject(int(page["/StructParents"]) + next_key)
-            if "/Annots" in page and "/Annots" not in added:
-                added[NameObject("/Annots")] = page.raw_get("/Annots").clone(writer)
-            for annot in added.get("/Annots", []) or []:
-                annot = annot.get_object()
-                if "/StructParent" in annot:
-                    part_max = max(part_max, int(annot["/StructParent"]))
-                    annot[NameObject("/StructParent")] = NumberObject(int(annot["/StructParent"]) + next_key)
-        source_root = reader.trailer["/Root"].get("/StructTreeRoot")
-        if source_root is not None:
-            source_root = source_root.get_object()
-            role_map = role_map or source_root.get("/RoleMap")
-            for kid in _items(source_root, "/K"):
-                element = kid.get_object()
-                if element.get("/S") == "/Document":  # one Document for the whole file
-                    for child in _items(element, "/K"):
-                        top_kids.extend(_clone_tree(child, writer, document_ref, memo, source))
-                    if hasattr(kid, "idnum"):
-                        memo[(source, kid.idnum)] = document_ref
-                else:
-                    top_kids.extend(_clone_tree(kid, writer, document_ref, memo, source))
-            entries = _nums(source_root["/ParentTree"]) if "/ParentTree" in source_root else []
-            for i in range(0, len(entries), 2):
-                key = int(entries[i])
-                part_max = max(part_max, key)
-                nums += [NumberObject(key + next_key), _mapped(entries[i + 1], memo, source)]
-            if "/ParentTreeNextKey" in source_root:
-                part_max = max(part_max, int(source_root["/ParentTreeNextKey"]) - 1)
-        next_key += part_max + 1
-    document[NameObject("/K")] = top_kids
-    structure_root.update({
-        NameObject("/Type"): NameObject("/StructTreeRoot"),
-        NameObject("/K"): document_ref,
-        NameObject("/ParentTree"): writer._add_object(DictionaryObject({NameObject("/Nums"): nums})),
-        NameObject("/ParentTreeNextKey"): NumberObject(next_key),
-    })
-    if role_map is not None:
-        structure_root[NameObject("/RoleMap")] = role_map.clone(writer)
-    catalog = writer._root_object
-    catalog[NameObject("/StructTreeRoot")] = root_ref
-    catalog[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
-    catalog[NameObject("/Lang")] = TextStringObject(editions.BCP47[lang])
-    catalog[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
-    if number_from is not None:
-        stamper = _Stamper(writer, sheet)
-        for number, page in enumerate(writer.pages[1:], start=number_from):
-            stamper.stamp(page, number)
-    parents: dict[int, object] = {}
-    for level, text, page_index, top in outline:
-        fit = Fit.xyz(top=top) if top is not None else Fit.fit()
-        parent = parents.get(level - 1) if level > 1 else None
-        parents[level] = writer.add_outline_item(text, page_index, parent=parent, fit=fit)
-        for deeper in [k for k in parents if k > level]:
-            del parents[deeper]
-    catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
     from .citations import book_metadata
 
+    parts = [p if isinstance(p, Part) else Part(p) for p in parts]
+    pdf = pikepdf.new()
+    structure_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = pdf.make_indirect(Dictionary(S=Name.Document, Lang=String(editions.BCP47[lang]),
+                                            P=structure_root))
+    top_kids, nums, dests, next_key, role_map = [], [], {}, 0, None
+    for part in parts:
+        part.ready()
+        start = len(pdf.pages)
+        for page in part.pdf.pages:  # pages first: the structure copied next refers to these copies
+            pdf.pages.append(page)  # (named destinations are carried by the part, renamed)
+        if next_key:
+            for page in pdf.pages[start:]:
+                obj = page.obj
+                if "/StructParents" in obj:
+                    obj.StructParents = int(obj.StructParents) + next_key
+                for annot in obj.get("/Annots", ()):
+                    if "/StructParent" in annot:
+                        annot.StructParent = int(annot.StructParent) + next_key
+        carry = list(pdf.copy_foreign(part.carry))
+        top = carry[:part.top_count]
+        for kid in top:
+            if isinstance(kid, Dictionary) and "/S" in kid:
+                kid.P = document
+        top_kids += top
+        values = carry[part.top_count:part.top_count + len(part.keys)]
+        for index, position in part.at_document:
+            if position is None:
+                values[index] = document
+            else:
+                values[index][position] = document
+        for key, value in zip(part.keys, values):
+            nums += [key + next_key, value]
+        rest = carry[part.top_count + len(part.keys):]
+        dests.update(zip(part.dest_names, rest))
+        if part.has_roles and role_map is None:
+            role_map = rest[len(part.dest_names)]
+        next_key += part.span
+    document.K = Array(top_kids)
+    structure_root.K = document
+    structure_root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(nums)))
+    structure_root.ParentTreeNextKey = next_key
+    if role_map is not None:
+        structure_root.RoleMap = role_map
+    catalog = pdf.Root
+    catalog.StructTreeRoot = structure_root
+    catalog.MarkInfo = Dictionary(Marked=True)
+    catalog.Lang = String(editions.BCP47[lang])
+    catalog.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    if dests:
+        catalog.Dests = pdf.make_indirect(Dictionary({name: dests[name] for name in sorted(dests)}))
+    if number_from is not None:
+        stamper = _Stamper(pdf, numbers)
+        for number, page in enumerate(pdf.pages[1:], start=number_from):
+            stamper.stamp(page.obj, number)
+    with pdf.open_outline() as tree:
+        parents: dict[int, object] = {}
+        for level, text, page_index, top in outline:
+            page = pdf.pages[page_index].obj
+            destination = (Array([page, Name.XYZ, None, top, None]) if top is not None
+                           else Array([page, Name.Fit]))
+            item = pikepdf.OutlineItem(text, destination)
+            parent = parents.get(level - 1) if level > 1 else None
+            (parent.children if parent is not None else tree.root).append(item)
+            parents[level] = item
+            for deeper in [k for k in parents if k > level]:
+                del parents[deeper]
+    catalog.PageMode = Name.UseOutlines
     stamp = "D:" + date.replace("-", "") + "000000Z"
-    writer.add_metadata({"/Title": title, "/Author": "; ".join(book_metadata()["authors"]),
-                         "/Subject": book_title(lang), "/Creator": "ppp_atlas.pdf (Chromium, pypdf)",
-                         "/Producer": "pypdf", "/CreationDate": stamp, "/ModDate": stamp})
-    identifier = ByteStringObject(hashlib.md5(b"".join(hashlib.sha256(p).digest() for p in parts)).digest())
-    writer._ID = ArrayObject([identifier, identifier])
+    pdf.trailer.Info = pdf.make_indirect(Dictionary(
+        Title=String(title), Author=String("; ".join(book_metadata()["authors"])),
+        Subject=String(book_title(lang)), Creator=String("ppp_atlas.pdf (Chromium, qpdf)"),
+        Producer=String(f"pikepdf {pikepdf.__version__} (qpdf {pikepdf.__libqpdf_version__})"),
+        CreationDate=String(stamp), ModDate=String(stamp)))
     out = io.BytesIO()
-    writer.write(out)
+    # no timestamps anywhere; the /ID is a digest of the file's own content
+    pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             deterministic_id=True)
     return out.getvalue()
 
 
 def _page_count(data: bytes) -> int:
-    from pypdf import PdfReader
+    import pikepdf
 
-    return len(PdfReader(io.BytesIO(data)).pages)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
 
 
 def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) -> dict:
     """Print what changed and write every edition's PDFs into ``site_root``. Returns a summary."""
-    from pypdf import PdfReader
-
     from .citations import book_metadata
 
     started = time.time()
@@ -805,57 +877,70 @@ def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) 
             guesses[lang] = pages_now
             item = _contents_item(lang, _book_plan(lang, raw, info, pages_now)[0])
             front[item["key"]] = asyncio.run(_run([], site_root, [item], 1))[1][item["key"]]
-    numbers = Sheet(front["numbers"])
     for lang in languages:
-        outdir = site_root / editions.site_prefix(lang) / PDF_DIR
-        outdir.mkdir(parents=True, exist_ok=True)
-        word = words_for(lang)
-        book = book_title(lang)
-        stats = {"chapters": {}, "book": None}
-        # chapters: title page + the page
-        for doc in toc_order():
-            key = (lang, doc)
-            digest = _digest(raw[key], front[f"{lang}:cover:{doc}"], shapers.encode(), ASSEMBLY)[:24]
-            cached = CACHE / "chapters" / lang / f"{doc}.{digest}.pdf"
-            if not cached.exists():
-                outline = [(1, word("title_page"), 0, None)]
-                outline += [(lvl, text, page + 1, top) for lvl, text, page, top in info[key]["marks"]]
-                data = assemble([front[f"{lang}:cover:{doc}"], raw[key]], lang=lang,
-                                title=f"{info[key]['title']} — {book}", outline=outline, number_from=2,
-                                numbers=numbers, date=meta["date"])
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                for stale in cached.parent.glob(f"{Path(doc).name}.*.pdf"):
-                    stale.unlink()
-                cached.write_bytes(data)
-            target = outdir / chapter_file(doc)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cached, target)
-            stats["chapters"][doc] = {"pages": 1 + lengths[key], "bytes": cached.stat().st_size}
-        # the book: title page, contents, every page
-        digest = _digest(*(raw[(lang, d)] for d in toc_order()), front[f"{lang}:cover"],
-                         front[f"{lang}:contents"], shapers.encode(), front["numbers"], ASSEMBLY)[:24]
-        cached = CACHE / "books" / f"{lang}.{digest}.pdf"
-        if not cached.exists():
-            _, outline = _book_plan(lang, raw, info, _page_count(front[f"{lang}:contents"]))
-            parts = [front[f"{lang}:cover"], front[f"{lang}:contents"], *(raw[(lang, d)] for d in toc_order())]
-            data = assemble(parts, lang=lang, title=book, outline=outline, number_from=2, numbers=numbers,
-                            date=meta["date"])
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            for stale in cached.parent.glob(f"{lang}.*.pdf"):
-                stale.unlink()
-            cached.write_bytes(data)
-        shutil.copyfile(cached, outdir / book_file(lang))
-        stats["book"] = {"pages": 1 + _page_count(front[f"{lang}:contents"])
-                         + sum(lengths[(lang, d)] for d in toc_order()), "bytes": cached.stat().st_size}
-        summary["editions"][lang] = stats
+        summary["editions"][lang] = _edition(site_root, lang, raw, info, front, meta, shapers)
     summary["seconds"] = round(time.time() - started, 1)
     return summary
 
 
+def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, meta: dict, shapers: str) -> dict:
+    """One edition's PDFs, each page parsed once for its chapter and the book; what is in the
+    cache already is copied from there."""
+    lengths = {k: i["pages"] for k, i in info.items()}
+    numbers = Sheet(front["numbers"])
+    parsed: dict = {}
+
+    def part(key):
+        if key not in parsed:
+            parsed[key] = Part(raw[key], key[1]) if isinstance(key, tuple) else Part(front[key])
+        return parsed[key]
+
+    outdir = site_root / editions.site_prefix(lang) / PDF_DIR
+    outdir.mkdir(parents=True, exist_ok=True)
+    word = words_for(lang)
+    book = book_title(lang)
+    stats = {"chapters": {}, "book": None}
+    # chapters: title page + the page
+    for doc in toc_order():
+        key = (lang, doc)
+        digest = _digest(raw[key], front[f"{lang}:cover:{doc}"], shapers.encode(), ASSEMBLY)[:24]
+        cached = CACHE / "chapters" / lang / f"{doc}.{digest}.pdf"
+        if not cached.exists():
+            outline = [(1, word("title_page"), 0, None)]
+            outline += [(lvl, text, page + 1, top) for lvl, text, page, top in info[key]["marks"]]
+            data = assemble([Part(front[f"{lang}:cover:{doc}"]), part(key)], lang=lang,
+                            title=f"{info[key]['title']} — {book}", outline=outline, number_from=2,
+                            numbers=numbers, date=meta["date"])
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            for stale in cached.parent.glob(f"{Path(doc).name}.*.pdf"):
+                stale.unlink()
+            cached.write_bytes(data)
+        target = outdir / chapter_file(doc)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, target)
+        stats["chapters"][doc] = {"pages": 1 + lengths[key], "bytes": cached.stat().st_size}
+    # the book: title page, contents, every page
+    digest = _digest(*(raw[(lang, d)] for d in toc_order()), front[f"{lang}:cover"],
+                     front[f"{lang}:contents"], shapers.encode(), front["numbers"], ASSEMBLY)[:24]
+    cached = CACHE / "books" / f"{lang}.{digest}.pdf"
+    contents_pages = _page_count(front[f"{lang}:contents"])
+    if not cached.exists():
+        _, outline = _book_plan(lang, raw, info, contents_pages)
+        parts = [part(f"{lang}:cover"), part(f"{lang}:contents"), *(part((lang, d)) for d in toc_order())]
+        data = assemble(parts, lang=lang, title=book, outline=outline, number_from=2, numbers=numbers,
+                        date=meta["date"])
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cached.parent.glob(f"{lang}.*.pdf"):
+            stale.unlink()
+        cached.write_bytes(data)
+    shutil.copyfile(cached, outdir / book_file(lang))
+    stats["book"] = {"pages": 1 + contents_pages + sum(lengths[(lang, d)] for d in toc_order()),
+                     "bytes": cached.stat().st_size}
+    return stats
+
+
 def _book_plan(lang: str, raw: dict, info: dict, contents_pages: int):
     """The contents' entries and the book's bookmarks when the contents take ``contents_pages``."""
-    from pypdf import PdfReader
-
     word = words_for(lang)
     captions = editions.catalog(lang, "book/index")
     entries, outline = [], [(1, word("title_page"), 0, None), (1, word("contents"), 1, None)]
