@@ -25,6 +25,7 @@ Output, per edition (``<edition>/`` is empty for English, ``uz/``, ``ru/``):
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import html
 import io
@@ -88,14 +89,20 @@ def words_for(lang: str):
 
 def toc_parts() -> list[tuple[str | None, list[str]]]:
     """``[(part caption or None, [docname, ...]), ...]`` in the order of ``_toc.yml``."""
-    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    text = (paths.ROOT / "_toc.yml").read_text(encoding="utf-8")
+    return [(caption, list(docs)) for caption, docs in _toc_parts(text)]
+
+
+@functools.lru_cache(maxsize=4)
+def _toc_parts(text: str) -> tuple:
+    toc = yaml.safe_load(text)
     strip = lambda name: name.removesuffix(".md").removesuffix(".ipynb")  # noqa: E731
     parts: list[tuple[str | None, list[str]]] = [(None, [strip(toc["root"])])]
     if toc.get("chapters"):
         parts[0][1].extend(strip(c["file"]) for c in toc["chapters"])
     for part in toc.get("parts", []):
         parts.append((part.get("caption"), [strip(c["file"]) for c in part.get("chapters", [])]))
-    return parts
+    return tuple((caption, tuple(docs)) for caption, docs in parts)
 
 
 def toc_order() -> list[str]:
@@ -533,49 +540,65 @@ def _nums(tree) -> list:
     return out
 
 
-def _unwrap(node, parent, dropped: dict, pdf) -> list:
-    """Ready one structure element of a part (in place, in its own file) to be copied: its
-    parent link set to ``parent`` (left out under the ``/Document``, set in the assembled file),
-    its children readied in turn. Returns what takes its place in the parent's ``/K``: a
-    ``/NonStruct`` that only groups other elements is dropped and its children take its place,
-    and one that only wraps marked content becomes marked-content references (Chromium writes
-    hundreds of them, about half the size of a tagged page). ``dropped`` maps a dropped element
-    (its object number) to the element that now holds its content, for the parent tree."""
-    import pikepdf
+class _Unwrap:
+    """Readies a part's structure elements (in place, in the part's own file) to be copied: each
+    kept element's parent link set (left out under the ``/Document``, set in the assembled file),
+    its children readied in turn. A ``/NonStruct`` that only groups other elements is dropped and
+    its children take its place, and one that only wraps marked content becomes marked-content
+    references (Chromium writes hundreds of them, about half the size of a tagged page).
+    ``dropped`` maps a dropped element (its object number) to the element that now holds its
+    content, for the parent tree. Every pikepdf call costs about a microsecond, and a book has
+    some 30,000 elements: hence the few calls per element."""
 
-    if not isinstance(node, pikepdf.Dictionary) or "/S" not in node or node.get("/Type") in ("/MCR", "/OBJR"):
-        return [node]
-    kids = node.get("/K")
-    kid_list = _items(kids)
-    if kid_list and node.S == "/NonStruct":
-        if "/Pg" in node and all(type(k) is int for k in kid_list):
-            if node.is_indirect:
-                dropped[node.objgen] = parent
-            page = node.Pg
-            return [pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=k) for k in kid_list]
-        if all(isinstance(k, pikepdf.Dictionary) and k.is_indirect and "/S" in k for k in kid_list):
-            if node.is_indirect:
-                dropped[node.objgen] = parent
-            out = []
+    def __init__(self, pdf):
+        import pikepdf
+
+        self.pdf, self.dropped = pdf, {}
+        self.Array, self.Dictionary = pikepdf.Array, pikepdf.Dictionary
+        self.nonstruct, self.mcr = pikepdf.Name.NonStruct, pikepdf.Name.MCR
+
+    def __call__(self, node, parent) -> list:
+        """What takes the place of ``node`` in its parent's ``/K``."""
+        if type(node) is int or not isinstance(node, self.Dictionary):
+            return [node]
+        s = node.get("/S")
+        if s is None:  # a marked-content or object reference
+            return [node]
+        kids = node.get("/K")
+        many = isinstance(kids, self.Array)
+        kid_list = list(kids) if many else ([] if kids is None else [kids])
+        if kid_list and s == self.nonstruct:
+            if all(type(k) is int for k in kid_list):
+                page = node.get("/Pg")
+                if page is not None:
+                    if node.is_indirect:
+                        self.dropped[node.objgen] = parent
+                    mcr = self.mcr
+                    return [self.Dictionary({"/Type": mcr, "/Pg": page, "/MCID": k}) for k in kid_list]
+            elif all(type(k) is not int and isinstance(k, self.Dictionary) and k.is_indirect and "/S" in k
+                     for k in kid_list):
+                if node.is_indirect:
+                    self.dropped[node.objgen] = parent
+                out = []
+                for kid in kid_list:
+                    out += self(kid, parent)
+                return out
+        if not node.is_indirect:
+            node = self.pdf.make_indirect(node)
+        if parent is _DOCUMENT:
+            if "/P" in node:
+                del node["/P"]
+        else:
+            node["/P"] = parent
+        if "/Type" in node:
+            del node["/Type"]
+        if kids is not None:
+            children = []
             for kid in kid_list:
-                out += _unwrap(kid, parent, dropped, pdf)
-            return out
-    if not node.is_indirect:
-        node = pdf.make_indirect(node)
-    if parent is _DOCUMENT:
-        if "/P" in node:
-            del node.P
-    else:
-        node.P = parent
-    if "/Type" in node:
-        del node.Type
-    if kids is not None:
-        children = []
-        for kid in kid_list:
-            children += _unwrap(kid, node, dropped, pdf)
-        node.K = (pikepdf.Array(children) if isinstance(kids, pikepdf.Array) or len(children) != 1
-                  else children[0])
-    return [node]
+                children += self(kid, node)
+            if len(children) != len(kid_list) or any(c is not k for c, k in zip(children, kid_list)):
+                node["/K"] = self.Array(children) if many or len(children) != 1 else children[0]
+        return [node]
 
 
 class Part:
@@ -622,15 +645,16 @@ class Part:
         root = pdf.Root.get("/StructTreeRoot")
         if root is not None:
             role_map = root.get("/RoleMap")
-            dropped: dict = {}
+            unwrap = _Unwrap(pdf)
+            dropped = unwrap.dropped
             for kid in _items(root.get("/K")):
                 if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Document":  # one for the file
                     if kid.is_indirect:
                         dropped[kid.objgen] = _DOCUMENT
                     for child in _items(kid.get("/K")):
-                        top += _unwrap(child, _DOCUMENT, dropped, pdf)
+                        top += unwrap(child, _DOCUMENT)
                 else:
-                    top += _unwrap(kid, _DOCUMENT, dropped, pdf)
+                    top += unwrap(kid, _DOCUMENT)
             entries = _nums(root.ParentTree) if "/ParentTree" in root else []
 
             def mapped(item, where):
@@ -877,9 +901,22 @@ def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) 
             guesses[lang] = pages_now
             item = _contents_item(lang, _book_plan(lang, raw, info, pages_now)[0])
             front[item["key"]] = asyncio.run(_run([], site_root, [item], 1))[1][item["key"]]
-    for lang in languages:
-        summary["editions"][lang] = _edition(site_root, lang, raw, info, front, meta, shapers)
+    # the editions are assembled side by side, one process each (qpdf is quick, the Python between
+    # its calls is what takes the time)
+    jobs = {lang: (site_root, lang, {k: v for k, v in raw.items() if k[0] == lang},
+                   {k: v for k, v in info.items() if k[0] == lang}, front, meta, shapers) for lang in languages}
+    workers = min(int(os.environ.get("PPP_PDF_WORKERS", "3")), len(jobs), os.cpu_count() or 1)
+    assembling = time.time()
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = {lang: pool.submit(_edition, *args) for lang, args in jobs.items()}
+            summary["editions"] = {lang: future.result() for lang, future in done.items()}
+    else:
+        summary["editions"] = {lang: _edition(*args) for lang, args in jobs.items()}
     summary["seconds"] = round(time.time() - started, 1)
+    summary["assembly_seconds"] = round(time.time() - assembling, 1)
     return summary
 
 
@@ -987,7 +1024,8 @@ def available() -> str | None:
 
 
 def report(summary: dict) -> str:
-    lines = [f"PDFs: {summary['printed']} of {summary['pages']} pages printed anew, {summary['seconds']} s"]
+    lines = [f"PDFs: {summary['printed']} of {summary['pages']} pages printed anew, {summary['seconds']} s "
+             f"(assembly {summary.get('assembly_seconds', '?')} s)"]
     for lang, stats in summary["editions"].items():
         chapters = stats["chapters"].values()
         lines.append(f"  {lang}: book {stats['book']['pages']} pages, {stats['book']['bytes'] / 1e6:.1f} MB; "
