@@ -13,11 +13,14 @@ good site; ``python -m ppp_atlas.pdf`` (``make pdf``) builds them later into ``_
    and ``outline=True``. Several pages print at once in one browser.
 2. Each printed page is cached in ``_build/pdf-cache/`` under a digest of its HTML and of everything
    that shapes the print (stylesheets, scripts, this module): an unchanged page is not printed again.
-3. :func:`assemble` joins the parts with pypdf: a title page (title, edition, version and date from
-   ``CITATION.cff``, licence, how to cite) and, for the book, a table of contents with page numbers;
-   continuous page numbers (stamped from a printed sheet of numbers); bookmarks for every part,
-   chapter and section (titles from the page, destinations from Chromium's outline); the tagged
-   structure of every part merged into one; document title and language set.
+3. :func:`assemble` joins the parts with pikepdf (qpdf): a title page (title, edition, version and
+   date from ``CITATION.cff``, licence, how to cite) and, for the book, a table of contents with page
+   numbers; continuous page numbers (stamped from a printed sheet of numbers); bookmarks for every
+   part, chapter and section (titles from the page, destinations from Chromium's outline); the tagged
+   structure of every part merged into one; links within a page kept (named destinations); document
+   title and language set; object streams; byte for byte the same from the same parts (no
+   timestamps, the /ID a digest of the content). Each printed page is parsed once, for its chapter
+   and for the book, and the three editions are assembled side by side, one process each.
 
 Output, per edition (``<edition>/`` is empty for English, ``uz/``, ``ru/``):
 ``<edition>/pdf/ppp-atlas-<lang>.pdf`` (the book) and ``<edition>/pdf/<docname>.pdf`` (each page).
@@ -356,7 +359,7 @@ class _serve:
 def print_pages(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) -> dict:
     """Print every page of every edition whose digest is not yet in the cache. Returns
     ``{(lang, docname): cache record}`` with ``pdf`` (path) and ``meta`` (title, headings)."""
-    from pypdf import PdfReader
+    import pikepdf
 
     shapers = shapers_digest()
     records, jobs = {}, []
@@ -379,17 +382,17 @@ def print_pages(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int
                 stale.unlink()
             record["pdf"].write_bytes(result["pdf"])
             meta = {k: v for k, v in result.items() if k != "pdf"}
-            reader = PdfReader(io.BytesIO(result["pdf"]))
-            meta["pages"] = len(reader.pages)
-            meta["marks"] = headings_with_pages(reader, result["headings"])
+            with pikepdf.open(io.BytesIO(result["pdf"])) as printed_pdf:
+                meta["pages"] = len(printed_pdf.pages)
+                meta["marks"] = headings_with_pages(printed_pdf, result["headings"])
             meta["marks_version"] = MARKS_VERSION
             record["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     for record in records.values():  # a record from before pages and bookmarks were kept
         meta = json.loads(record["meta"].read_text(encoding="utf-8"))
         if meta.get("marks_version") != MARKS_VERSION:
-            reader = PdfReader(record["pdf"])
-            meta["pages"] = len(reader.pages)
-            meta["marks"] = headings_with_pages(reader, meta["headings"])
+            with pikepdf.open(record["pdf"]) as printed_pdf:
+                meta["pages"] = len(printed_pdf.pages)
+                meta["marks"] = headings_with_pages(printed_pdf, meta["headings"])
             meta["marks_version"] = MARKS_VERSION
             record["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     printed = {j["key"] for j in jobs}
@@ -477,30 +480,45 @@ def numbers_html(count: int) -> str:
 
 # --- assembling ------------------------------------------------------------------------
 
-def _outline_items(reader) -> list[tuple[int, str, int, float | None]]:
-    """Chromium's outline, flattened: ``(level, title, page index, top)``."""
+def _outline_items(pdf) -> list[tuple[int, str, int, float | None]]:
+    """Chromium's outline (of a pikepdf ``Pdf``), flattened: ``(level, title, page index, top)``."""
+    import pikepdf
+
+    pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+    named = pdf.Root.get("/Dests")
+    tree = pdf.Root.get("/Names", {}).get("/Dests") if "/Names" in pdf.Root else None
     items = []
+
+    def target(item):
+        dest = item.destination
+        if dest is None and item.action is not None and item.action.get("/S") == "/GoTo":
+            dest = item.action.get("/D")
+        if isinstance(dest, pikepdf.Name):  # named: in the catalog's /Dests or its /Names tree
+            dest = named.get(dest) if named is not None else None
+        elif isinstance(dest, pikepdf.String):
+            dest = pikepdf.NameTree(tree).get(str(dest)) if tree is not None else None
+        if isinstance(dest, pikepdf.Dictionary):
+            dest = dest.get("/D")
+        return dest if isinstance(dest, pikepdf.Array) and len(dest) else None
 
     def walk(nodes_, level):
         for node in nodes_:
-            if isinstance(node, list):
-                walk(node, level + 1)
-                continue
-            try:
-                page = reader.get_destination_page_number(node)
-            except Exception:  # noqa: BLE001 - a destination Chromium could not resolve
-                continue
-            top = node.get("/Top")
-            items.append((level, str(node.title), page, float(top) if top is not None else None))
+            dest = target(node)
+            page = pages.get(dest[0].objgen) if dest is not None and isinstance(dest[0], pikepdf.Dictionary) else None
+            if page is not None:  # else a destination Chromium could not resolve
+                top = dest[3] if len(dest) > 3 and dest[1] == pikepdf.Name.XYZ else None
+                items.append((level, str(node.title), page, float(top) if top is not None else None))
+            walk(node.children, level + 1)
 
-    walk(reader.outline, 1)
+    with pdf.open_outline() as outline:
+        walk(outline.root, 1)
     return items
 
 
-def headings_with_pages(reader, headings: list[list]) -> list[tuple[int, str, int, float | None]]:
+def headings_with_pages(pdf, headings: list[list]) -> list[tuple[int, str, int, float | None]]:
     """The page's own headings (level, text) with the page and height Chromium's outline gives
     them. Chromium drops the space where a heading wraps, so titles are matched without spaces."""
-    outline = _outline_items(reader)
+    outline = _outline_items(pdf)
     squash = lambda s: "".join(s.split()).lower()  # noqa: E731
     result, start = [], 0
     for level, text in headings:
@@ -511,7 +529,7 @@ def headings_with_pages(reader, headings: list[list]) -> list[tuple[int, str, in
                 break
         else:  # a heading Chromium left out of its outline: the page of the next one found
             result.append([level, text, None, None])
-    following = len(reader.pages) - 1
+    following = len(pdf.pages) - 1
     for item in reversed(result):
         if item[2] is None:
             item[2] = following
