@@ -13,11 +13,14 @@ good site; ``python -m ppp_atlas.pdf`` (``make pdf``) builds them later into ``_
    and ``outline=True``. Several pages print at once in one browser.
 2. Each printed page is cached in ``_build/pdf-cache/`` under a digest of its HTML and of everything
    that shapes the print (stylesheets, scripts, this module): an unchanged page is not printed again.
-3. :func:`assemble` joins the parts with pypdf: a title page (title, edition, version and date from
-   ``CITATION.cff``, licence, how to cite) and, for the book, a table of contents with page numbers;
-   continuous page numbers (stamped from a printed sheet of numbers); bookmarks for every part,
-   chapter and section (titles from the page, destinations from Chromium's outline); the tagged
-   structure of every part merged into one; document title and language set.
+3. :func:`assemble` joins the parts with pikepdf (qpdf): a title page (title, edition, version and
+   date from ``CITATION.cff``, licence, how to cite) and, for the book, a table of contents with page
+   numbers; continuous page numbers (stamped from a printed sheet of numbers); bookmarks for every
+   part, chapter and section (titles from the page, destinations from Chromium's outline); the tagged
+   structure of every part merged into one; links within a page kept (named destinations); document
+   title and language set; object streams; byte for byte the same from the same parts (no
+   timestamps, the /ID a digest of the content). Each printed page is parsed once, for its chapter
+   and for the book, and the three editions are assembled side by side, one process each.
 
 Output, per edition (``<edition>/`` is empty for English, ``uz/``, ``ru/``):
 ``<edition>/pdf/ppp-atlas-<lang>.pdf`` (the book) and ``<edition>/pdf/<docname>.pdf`` (each page).
@@ -25,6 +28,7 @@ Output, per edition (``<edition>/`` is empty for English, ``uz/``, ``ru/``):
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import html
 import io
@@ -88,14 +92,20 @@ def words_for(lang: str):
 
 def toc_parts() -> list[tuple[str | None, list[str]]]:
     """``[(part caption or None, [docname, ...]), ...]`` in the order of ``_toc.yml``."""
-    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    text = (paths.ROOT / "_toc.yml").read_text(encoding="utf-8")
+    return [(caption, list(docs)) for caption, docs in _toc_parts(text)]
+
+
+@functools.lru_cache(maxsize=4)
+def _toc_parts(text: str) -> tuple:
+    toc = yaml.safe_load(text)
     strip = lambda name: name.removesuffix(".md").removesuffix(".ipynb")  # noqa: E731
     parts: list[tuple[str | None, list[str]]] = [(None, [strip(toc["root"])])]
     if toc.get("chapters"):
         parts[0][1].extend(strip(c["file"]) for c in toc["chapters"])
     for part in toc.get("parts", []):
         parts.append((part.get("caption"), [strip(c["file"]) for c in part.get("chapters", [])]))
-    return parts
+    return tuple((caption, tuple(docs)) for caption, docs in parts)
 
 
 def toc_order() -> list[str]:
@@ -349,7 +359,7 @@ class _serve:
 def print_pages(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) -> dict:
     """Print every page of every edition whose digest is not yet in the cache. Returns
     ``{(lang, docname): cache record}`` with ``pdf`` (path) and ``meta`` (title, headings)."""
-    from pypdf import PdfReader
+    import pikepdf
 
     shapers = shapers_digest()
     records, jobs = {}, []
@@ -372,17 +382,17 @@ def print_pages(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int
                 stale.unlink()
             record["pdf"].write_bytes(result["pdf"])
             meta = {k: v for k, v in result.items() if k != "pdf"}
-            reader = PdfReader(io.BytesIO(result["pdf"]))
-            meta["pages"] = len(reader.pages)
-            meta["marks"] = headings_with_pages(reader, result["headings"])
+            with pikepdf.open(io.BytesIO(result["pdf"])) as printed_pdf:
+                meta["pages"] = len(printed_pdf.pages)
+                meta["marks"] = headings_with_pages(printed_pdf, result["headings"])
             meta["marks_version"] = MARKS_VERSION
             record["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     for record in records.values():  # a record from before pages and bookmarks were kept
         meta = json.loads(record["meta"].read_text(encoding="utf-8"))
         if meta.get("marks_version") != MARKS_VERSION:
-            reader = PdfReader(record["pdf"])
-            meta["pages"] = len(reader.pages)
-            meta["marks"] = headings_with_pages(reader, meta["headings"])
+            with pikepdf.open(record["pdf"]) as printed_pdf:
+                meta["pages"] = len(printed_pdf.pages)
+                meta["marks"] = headings_with_pages(printed_pdf, meta["headings"])
             meta["marks_version"] = MARKS_VERSION
             record["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     printed = {j["key"] for j in jobs}
@@ -470,30 +480,45 @@ def numbers_html(count: int) -> str:
 
 # --- assembling ------------------------------------------------------------------------
 
-def _outline_items(reader) -> list[tuple[int, str, int, float | None]]:
-    """Chromium's outline, flattened: ``(level, title, page index, top)``."""
+def _outline_items(pdf) -> list[tuple[int, str, int, float | None]]:
+    """Chromium's outline (of a pikepdf ``Pdf``), flattened: ``(level, title, page index, top)``."""
+    import pikepdf
+
+    pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+    named = pdf.Root.get("/Dests")
+    tree = pdf.Root.get("/Names", {}).get("/Dests") if "/Names" in pdf.Root else None
     items = []
+
+    def target(item):
+        dest = item.destination
+        if dest is None and item.action is not None and item.action.get("/S") == "/GoTo":
+            dest = item.action.get("/D")
+        if isinstance(dest, pikepdf.Name):  # named: in the catalog's /Dests or its /Names tree
+            dest = named.get(dest) if named is not None else None
+        elif isinstance(dest, pikepdf.String):
+            dest = pikepdf.NameTree(tree).get(str(dest)) if tree is not None else None
+        if isinstance(dest, pikepdf.Dictionary):
+            dest = dest.get("/D")
+        return dest if isinstance(dest, pikepdf.Array) and len(dest) else None
 
     def walk(nodes_, level):
         for node in nodes_:
-            if isinstance(node, list):
-                walk(node, level + 1)
-                continue
-            try:
-                page = reader.get_destination_page_number(node)
-            except Exception:  # noqa: BLE001 - a destination Chromium could not resolve
-                continue
-            top = node.get("/Top")
-            items.append((level, str(node.title), page, float(top) if top is not None else None))
+            dest = target(node)
+            page = pages.get(dest[0].objgen) if dest is not None and isinstance(dest[0], pikepdf.Dictionary) else None
+            if page is not None:  # else a destination Chromium could not resolve
+                top = dest[3] if len(dest) > 3 and dest[1] == pikepdf.Name.XYZ else None
+                items.append((level, str(node.title), page, float(top) if top is not None else None))
+            walk(node.children, level + 1)
 
-    walk(reader.outline, 1)
+    with pdf.open_outline() as outline:
+        walk(outline.root, 1)
     return items
 
 
-def headings_with_pages(reader, headings: list[list]) -> list[tuple[int, str, int, float | None]]:
+def headings_with_pages(pdf, headings: list[list]) -> list[tuple[int, str, int, float | None]]:
     """The page's own headings (level, text) with the page and height Chromium's outline gives
     them. Chromium drops the space where a heading wraps, so titles are matched without spaces."""
-    outline = _outline_items(reader)
+    outline = _outline_items(pdf)
     squash = lambda s: "".join(s.split()).lower()  # noqa: E731
     result, start = [], 0
     for level, text in headings:
@@ -504,7 +529,7 @@ def headings_with_pages(reader, headings: list[list]) -> list[tuple[int, str, in
                 break
         else:  # a heading Chromium left out of its outline: the page of the next one found
             result.append([level, text, None, None])
-    following = len(reader.pages) - 1
+    following = len(pdf.pages) - 1
     for item in reversed(result):
         if item[2] is None:
             item[2] = following
@@ -512,81 +537,169 @@ def headings_with_pages(reader, headings: list[list]) -> list[tuple[int, str, in
     return [tuple(item) for item in result]
 
 
-def _clone_tree(node, writer, parent_ref, memo: dict, source: int) -> list:
-    """Clone one structure element and its children into ``writer`` with parents re-linked;
-    returns the references that take its place in the parent's ``/K`` (a ``/NonStruct`` that
-    only groups other elements is dropped and its children take its place: Chromium writes
-    hundreds of them, about half the size of a tagged page). ``memo`` maps the source's object
-    numbers to the clones, for the parent tree."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+#: Stands for the one ``/Document`` of an assembled file while a part is being prepared.
+_DOCUMENT = object()
 
-    obj = node.get_object() if isinstance(node, IndirectObject) else node
-    if not isinstance(obj, DictionaryObject) or obj.get("/Type") in ("/MCR", "/OBJR") or "/S" not in obj:
-        return [node.clone(writer) if hasattr(node, "clone") else node]
-    kids = obj.get("/K")
-    kids = kids.get_object() if isinstance(kids, IndirectObject) else kids
-    kid_list = list(kids) if isinstance(kids, ArrayObject) else ([] if kids is None else [kids])
-    structural = obj["/S"] == "/NonStruct" and all(
-        isinstance(k, IndirectObject) and "/S" in k.get_object() for k in kid_list)
-    if obj["/S"] == "/NonStruct" and kid_list and all(isinstance(k, int) for k in kid_list) and "/Pg" in obj:
-        # a leaf that only wraps marked content: its content joins the parent as marked-content
-        # references (direct objects, so no entry in the cross-reference table)
-        page = obj.raw_get("/Pg").clone(writer)
-        if isinstance(node, IndirectObject):
-            memo[(source, node.idnum)] = parent_ref
-        return [DictionaryObject({NameObject("/Type"): NameObject("/MCR"), NameObject("/Pg"): page,
-                                  NameObject("/MCID"): k}) for k in kid_list]
-    if obj["/S"] == "/NonStruct" and structural and kid_list:
-        out = []
-        for kid in kid_list:
-            out += _clone_tree(kid, writer, parent_ref, memo, source)
-        if isinstance(node, IndirectObject):
-            memo[(source, node.idnum)] = parent_ref
-        return out
-    new = DictionaryObject()
-    ref = writer._add_object(new)
-    if isinstance(node, IndirectObject):
-        memo[(source, node.idnum)] = ref
-    for k, v in obj.items():
-        if k in ("/P", "/K", "/Type"):
-            continue
-        new[NameObject(k)] = v.clone(writer) if hasattr(v, "clone") else v
-    new[NameObject("/P")] = parent_ref
-    if kids is not None:
-        children = []
-        for kid in kid_list:
-            children += _clone_tree(kid, writer, ref, memo, source)
-        new[NameObject("/K")] = (ArrayObject(children) if isinstance(kids, ArrayObject) or len(children) != 1
-                                 else children[0])
-    return [ref]
+
+def _items(value) -> list:
+    """A ``/K`` (or similar) entry as a list of its items."""
+    import pikepdf
+
+    if value is None:
+        return []
+    return list(value) if isinstance(value, pikepdf.Array) else [value]
 
 
 def _nums(tree) -> list:
-    tree = tree.get_object()
-    out = list(tree.get("/Nums", []))
-    for kid in tree.get("/Kids", []):
+    """A number tree's ``/Nums``, flattened over its ``/Kids``: ``[key, value, key, value, ...]``."""
+    out = list(tree.get("/Nums", ()))
+    for kid in tree.get("/Kids", ()):
         out += _nums(kid)
     return out
 
 
-def _items(holder, key: str) -> list:
-    """A ``/K`` entry as a list of its items, each kept as written (references stay references)."""
-    if key not in holder:
-        return []
-    raw = holder.raw_get(key)
-    resolved = raw.get_object()
-    return list(resolved) if isinstance(resolved, list) else [raw]
+class _Unwrap:
+    """Readies a part's structure elements (in place, in the part's own file) to be copied: each
+    kept element's parent link set (left out under the ``/Document``, set in the assembled file),
+    its children readied in turn. A ``/NonStruct`` that only groups other elements is dropped and
+    its children take its place, and one that only wraps marked content becomes marked-content
+    references (Chromium writes hundreds of them, about half the size of a tagged page).
+    ``dropped`` maps a dropped element (its object number) to the element that now holds its
+    content, for the parent tree. Every pikepdf call costs about a microsecond, and a book has
+    some 30,000 elements: hence the few calls per element."""
+
+    def __init__(self, pdf):
+        import pikepdf
+
+        self.pdf, self.dropped = pdf, {}
+        self.Array, self.Dictionary = pikepdf.Array, pikepdf.Dictionary
+        self.nonstruct, self.mcr = pikepdf.Name.NonStruct, pikepdf.Name.MCR
+
+    def __call__(self, node, parent) -> list:
+        """What takes the place of ``node`` in its parent's ``/K``."""
+        if type(node) is int or not isinstance(node, self.Dictionary):
+            return [node]
+        s = node.get("/S")
+        if s is None:  # a marked-content or object reference
+            return [node]
+        kids = node.get("/K")
+        many = isinstance(kids, self.Array)
+        kid_list = list(kids) if many else ([] if kids is None else [kids])
+        if kid_list and s == self.nonstruct:
+            if all(type(k) is int for k in kid_list):
+                page = node.get("/Pg")
+                if page is not None:
+                    if node.is_indirect:
+                        self.dropped[node.objgen] = parent
+                    mcr = self.mcr
+                    return [self.Dictionary({"/Type": mcr, "/Pg": page, "/MCID": k}) for k in kid_list]
+            elif all(type(k) is not int and isinstance(k, self.Dictionary) and k.is_indirect and "/S" in k
+                     for k in kid_list):
+                if node.is_indirect:
+                    self.dropped[node.objgen] = parent
+                out = []
+                for kid in kid_list:
+                    out += self(kid, parent)
+                return out
+        if not node.is_indirect:
+            node = self.pdf.make_indirect(node)
+        if parent is _DOCUMENT:
+            if "/P" in node:
+                del node["/P"]
+        else:
+            node["/P"] = parent
+        if "/Type" in node:
+            del node["/Type"]
+        if kids is not None:
+            children = []
+            for kid in kid_list:
+                children += self(kid, node)
+            if len(children) != len(kid_list) or any(c is not k for c, k in zip(children, kid_list)):
+                node["/K"] = self.Array(children) if many or len(children) != 1 else children[0]
+        return [node]
 
 
-def _mapped(value, memo: dict, source: int):
-    """A parent-tree value (an element, or an array of them) with the clones' references."""
-    from pypdf.generic import ArrayObject, IndirectObject, NullObject
+class Part:
+    """One printed PDF, parsed once (by qpdf, through pikepdf) and readied once to be joined into
+    any number of assembled files (its chapter's and the book): its structure tree unwrapped and
+    cut loose from its own root, its parent tree mapped onto the elements kept, its named
+    destinations renamed after ``name`` (so that the parts' names cannot clash), and everything
+    the assembled file copies from it besides the pages gathered in one array (``carry``): qpdf
+    keeps one map of copied objects per source, so the pages and the structure copied later
+    share their copies."""
 
-    target = value.get_object() if isinstance(value, IndirectObject) else value
-    if isinstance(target, ArrayObject):
-        return ArrayObject(memo.get((source, v.idnum), NullObject()) if isinstance(v, IndirectObject) else NullObject()
-                           for v in target)
-    return memo.get((source, value.idnum), NullObject()) if isinstance(value, IndirectObject) else NullObject()
+    def __init__(self, data: bytes, name: str = ""):
+        import pikepdf
+
+        self.digest = hashlib.sha256(data).digest()
+        self.pdf = pikepdf.open(io.BytesIO(data))
+        self.name = name
+        self.carry = None
+
+    def ready(self) -> "Part":
+        import pikepdf
+
+        if self.carry is not None:
+            return self
+        pdf = self.pdf
+        part_max = -1
+        source_dests = pdf.Root.get("/Dests")
+        dests: dict[str, object] = {}
+        prefix = "/" + self.name.replace("/", "~") + "~" if self.name else "/"
+        for page in pdf.pages:
+            obj = page.obj
+            if "/StructParents" in obj:
+                part_max = max(part_max, int(obj.StructParents))
+            for annot in obj.get("/Annots", ()):
+                if "/StructParent" in annot:
+                    part_max = max(part_max, int(annot.StructParent))
+                dest = annot.get("/Dest")
+                if isinstance(dest, pikepdf.Name) and source_dests is not None and dest in source_dests:
+                    new = prefix + str(dest)[1:]
+                    dests[new] = source_dests[dest]
+                    annot.Dest = pikepdf.Name(new)
+        top, values, keys, at_document = [], [], [], []
+        role_map = None
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is not None:
+            role_map = root.get("/RoleMap")
+            unwrap = _Unwrap(pdf)
+            dropped = unwrap.dropped
+            for kid in _items(root.get("/K")):
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Document":  # one for the file
+                    if kid.is_indirect:
+                        dropped[kid.objgen] = _DOCUMENT
+                    for child in _items(kid.get("/K")):
+                        top += unwrap(child, _DOCUMENT)
+                else:
+                    top += unwrap(kid, _DOCUMENT)
+            entries = _nums(root.ParentTree) if "/ParentTree" in root else []
+
+            def mapped(item, where):
+                if isinstance(item, pikepdf.Dictionary) and item.is_indirect and item.objgen in dropped:
+                    item = dropped[item.objgen]
+                    if item is _DOCUMENT:
+                        at_document.append(where)
+                        return None
+                return item
+
+            for i in range(0, len(entries), 2):
+                key, value = int(entries[i]), entries[i + 1]
+                part_max = max(part_max, key)
+                keys.append(key)
+                if isinstance(value, pikepdf.Array):
+                    values.append(pikepdf.Array([mapped(v, (len(keys) - 1, j)) for j, v in enumerate(value)]))
+                else:
+                    values.append(mapped(value, (len(keys) - 1, None)))
+            if "/ParentTreeNextKey" in root:
+                part_max = max(part_max, int(root.ParentTreeNextKey) - 1)
+        self.span = part_max + 1
+        self.keys, self.at_document, self.dest_names = keys, at_document, list(dests)
+        self.has_roles = role_map is not None
+        self.top_count = len(top)
+        self.carry = pdf.make_indirect(pikepdf.Array(
+            top + values + list(dests.values()) + ([role_map] if role_map is not None else [])))
+        return self
 
 
 class Sheet:
@@ -594,10 +707,10 @@ class Sheet:
     renamed, marked as an artifact) and the resources it needs."""
 
     def __init__(self, numbers: bytes):
-        from pypdf import PdfReader
+        import pikepdf
 
-        self.reader = PdfReader(io.BytesIO(numbers))
-        self.pages = list(self.reader.pages)
+        self.pdf = pikepdf.open(io.BytesIO(numbers))
+        self.pages = list(self.pdf.pages)
         self._prepared: dict[int, tuple[bytes, dict]] = {}
 
     def __len__(self) -> int:
@@ -606,14 +719,22 @@ class Sheet:
     def number(self, number: int) -> tuple[bytes, dict]:
         import re
 
+        import pikepdf
+
         if number not in self._prepared:
-            source = self.pages[number - 1]
-            data = source.get_contents().get_data()
-            resources = source["/Resources"].get_object()
+            source = self.pages[number - 1].obj
+            contents = source.Contents
+            data = (b"".join(s.read_bytes() for s in contents) if isinstance(contents, pikepdf.Array)
+                    else contents.read_bytes())
+            resources = source.Resources
             names = {}
             for kind in ("/Font", "/ExtGState"):
-                for name, ref in (resources.get(kind) or {}).items():
-                    names[(kind, name)] = ("/PPP" + name[1:], ref)
+                group = resources.get(kind)
+                for name in sorted(group.keys()) if group is not None else ():
+                    value = group[name]
+                    if not value.is_indirect:  # only an indirect object can be copied to another file
+                        value = group[name] = self.pdf.make_indirect(value)
+                    names[(kind, name)] = ("/PPP" + name[1:], value)
             for (kind, name), (new_name, _) in names.items():
                 data = re.sub(re.escape(name.encode()) + rb"(?=[\s/])", new_name.encode(), data)
             data = re.sub(rb"/NonStruct <</MCID \d+ >>BDC", b"/Artifact BMC", data)
@@ -623,139 +744,132 @@ class Sheet:
 
 class _Stamper:
     """Page numbers from the printed sheet of numbers, drawn on a page as an artifact (outside
-    the tagged content) by appending one small content stream: no page is re-parsed."""
+    the tagged content) by adding two small content streams around the page's own: no page
+    content is parsed or rewritten."""
 
-    def __init__(self, writer, sheet: Sheet):
-        self.writer, self.sheet, self.done = writer, sheet, {}
+    def __init__(self, pdf, sheet: Sheet):
+        import pikepdf
+
+        self.pdf, self.sheet = pdf, sheet
+        self.opening = pdf.make_indirect(pikepdf.Stream(pdf, b"q\n"))
 
     def stamp(self, page, number: int) -> None:
-        from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+        import pikepdf
 
         data, names = self.sheet.number(number)
-        mine = page["/Resources"].get_object()
-        for (kind, name), (new_name, ref) in names.items():
+        mine = page.Resources
+        for (kind, _), (new_name, ref) in names.items():
             if kind not in mine:
-                mine[NameObject(kind)] = DictionaryObject()
-            group = mine[kind].get_object()
+                mine[kind] = pikepdf.Dictionary()
+            group = mine[kind]
             if new_name not in group:
-                if ref.idnum not in self.done:
-                    self.done[ref.idnum] = ref.clone(self.writer)
-                group[NameObject(new_name)] = self.done[ref.idnum]
+                group[new_name] = self.pdf.copy_foreign(ref)  # qpdf copies each object once
         contents = page.get("/Contents")
-        contents = contents.get_object() if contents is not None else None
-        existing = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
-        opening, closing = DecodedStreamObject(), DecodedStreamObject()
-        opening.set_data(b"q\n")
-        closing.set_data(b"Q\n" + data)
-        page[NameObject("/Contents")] = ArrayObject(
-            [self.writer._add_object(opening), *existing, self.writer._add_object(closing.flate_encode())])
+        existing = list(contents) if isinstance(contents, pikepdf.Array) else ([] if contents is None else [contents])
+        page.Contents = pikepdf.Array([self.opening, *existing, pikepdf.Stream(self.pdf, b"Q\n" + data)])
 
 
-def assemble(parts: list[bytes], *, lang: str, title: str, outline: list, number_from: int | None,
+def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: int | None,
              numbers: Sheet, date: str) -> bytes:
-    """Join PDFs into one: tagged structures merged, page numbers stamped from the sheet of numbers
-    ``numbers`` (starting at ``number_from`` on the second page; None: no numbers), bookmarks from
-    ``outline`` (``(level, title, page index, top)``, levels from 1), metadata set."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (ArrayObject, BooleanObject, ByteStringObject, DictionaryObject, Fit,
-                               NameObject, NumberObject, TextStringObject)
+    """Join PDFs (:class:`Part`, or the bytes of one) into one: tagged structures merged, page
+    numbers stamped from the sheet of numbers ``numbers`` (starting at ``number_from`` on the
+    second page; None: no numbers), bookmarks from ``outline`` (``(level, title, page index,
+    top)``, levels from 1), metadata set. The same parts give the same bytes."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
 
-    writer = PdfWriter()
-    sheet = numbers
-    root_ref = writer._add_object(DictionaryObject())
-    structure_root = root_ref.get_object()
-    document = DictionaryObject({NameObject("/S"): NameObject("/Document"),
-                                 NameObject("/Lang"): TextStringObject(editions.BCP47[lang]),
-                                 NameObject("/P"): root_ref})
-    document_ref = writer._add_object(document)
-    top_kids, nums, next_key, memo = ArrayObject(), ArrayObject(), 0, {}
-    role_map = None
-    for source, data in enumerate(parts):
-        reader = PdfReader(io.BytesIO(data))
-        part_max = -1
-        for page in reader.pages:
-            added = writer.add_page(page)  # pypdf leaves out /StructParents (and links): restored here
-            if "/StructParents" in page:
-                part_max = max(part_max, int(page["/StructParents"]))
-                added[NameObject("/StructParents")] = NumberObject(int(page["/StructParents"]) + next_key)
-            if "/Annots" in page and "/Annots" not in added:
-                added[NameObject("/Annots")] = page.raw_get("/Annots").clone(writer)
-            for annot in added.get("/Annots", []) or []:
-                annot = annot.get_object()
-                if "/StructParent" in annot:
-                    part_max = max(part_max, int(annot["/StructParent"]))
-                    annot[NameObject("/StructParent")] = NumberObject(int(annot["/StructParent"]) + next_key)
-        source_root = reader.trailer["/Root"].get("/StructTreeRoot")
-        if source_root is not None:
-            source_root = source_root.get_object()
-            role_map = role_map or source_root.get("/RoleMap")
-            for kid in _items(source_root, "/K"):
-                element = kid.get_object()
-                if element.get("/S") == "/Document":  # one Document for the whole file
-                    for child in _items(element, "/K"):
-                        top_kids.extend(_clone_tree(child, writer, document_ref, memo, source))
-                    if hasattr(kid, "idnum"):
-                        memo[(source, kid.idnum)] = document_ref
-                else:
-                    top_kids.extend(_clone_tree(kid, writer, document_ref, memo, source))
-            entries = _nums(source_root["/ParentTree"]) if "/ParentTree" in source_root else []
-            for i in range(0, len(entries), 2):
-                key = int(entries[i])
-                part_max = max(part_max, key)
-                nums += [NumberObject(key + next_key), _mapped(entries[i + 1], memo, source)]
-            if "/ParentTreeNextKey" in source_root:
-                part_max = max(part_max, int(source_root["/ParentTreeNextKey"]) - 1)
-        next_key += part_max + 1
-    document[NameObject("/K")] = top_kids
-    structure_root.update({
-        NameObject("/Type"): NameObject("/StructTreeRoot"),
-        NameObject("/K"): document_ref,
-        NameObject("/ParentTree"): writer._add_object(DictionaryObject({NameObject("/Nums"): nums})),
-        NameObject("/ParentTreeNextKey"): NumberObject(next_key),
-    })
-    if role_map is not None:
-        structure_root[NameObject("/RoleMap")] = role_map.clone(writer)
-    catalog = writer._root_object
-    catalog[NameObject("/StructTreeRoot")] = root_ref
-    catalog[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
-    catalog[NameObject("/Lang")] = TextStringObject(editions.BCP47[lang])
-    catalog[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
-    if number_from is not None:
-        stamper = _Stamper(writer, sheet)
-        for number, page in enumerate(writer.pages[1:], start=number_from):
-            stamper.stamp(page, number)
-    parents: dict[int, object] = {}
-    for level, text, page_index, top in outline:
-        fit = Fit.xyz(top=top) if top is not None else Fit.fit()
-        parent = parents.get(level - 1) if level > 1 else None
-        parents[level] = writer.add_outline_item(text, page_index, parent=parent, fit=fit)
-        for deeper in [k for k in parents if k > level]:
-            del parents[deeper]
-    catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
     from .citations import book_metadata
 
+    parts = [p if isinstance(p, Part) else Part(p) for p in parts]
+    pdf = pikepdf.new()
+    structure_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = pdf.make_indirect(Dictionary(S=Name.Document, Lang=String(editions.BCP47[lang]),
+                                            P=structure_root))
+    top_kids, nums, dests, next_key, role_map = [], [], {}, 0, None
+    for part in parts:
+        part.ready()
+        start = len(pdf.pages)
+        for page in part.pdf.pages:  # pages first: the structure copied next refers to these copies
+            pdf.pages.append(page)  # (named destinations are carried by the part, renamed)
+        if next_key:
+            for page in pdf.pages[start:]:
+                obj = page.obj
+                if "/StructParents" in obj:
+                    obj.StructParents = int(obj.StructParents) + next_key
+                for annot in obj.get("/Annots", ()):
+                    if "/StructParent" in annot:
+                        annot.StructParent = int(annot.StructParent) + next_key
+        carry = list(pdf.copy_foreign(part.carry))
+        top = carry[:part.top_count]
+        for kid in top:
+            if isinstance(kid, Dictionary) and "/S" in kid:
+                kid.P = document
+        top_kids += top
+        values = carry[part.top_count:part.top_count + len(part.keys)]
+        for index, position in part.at_document:
+            if position is None:
+                values[index] = document
+            else:
+                values[index][position] = document
+        for key, value in zip(part.keys, values):
+            nums += [key + next_key, value]
+        rest = carry[part.top_count + len(part.keys):]
+        dests.update(zip(part.dest_names, rest))
+        if part.has_roles and role_map is None:
+            role_map = rest[len(part.dest_names)]
+        next_key += part.span
+    document.K = Array(top_kids)
+    structure_root.K = document
+    structure_root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(nums)))
+    structure_root.ParentTreeNextKey = next_key
+    if role_map is not None:
+        structure_root.RoleMap = role_map
+    catalog = pdf.Root
+    catalog.StructTreeRoot = structure_root
+    catalog.MarkInfo = Dictionary(Marked=True)
+    catalog.Lang = String(editions.BCP47[lang])
+    catalog.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    if dests:
+        catalog.Dests = pdf.make_indirect(Dictionary({name: dests[name] for name in sorted(dests)}))
+    if number_from is not None:
+        stamper = _Stamper(pdf, numbers)
+        for number, page in enumerate(pdf.pages[1:], start=number_from):
+            stamper.stamp(page.obj, number)
+    with pdf.open_outline() as tree:
+        parents: dict[int, object] = {}
+        for level, text, page_index, top in outline:
+            page = pdf.pages[page_index].obj
+            destination = (Array([page, Name.XYZ, None, top, None]) if top is not None
+                           else Array([page, Name.Fit]))
+            item = pikepdf.OutlineItem(text, destination)
+            parent = parents.get(level - 1) if level > 1 else None
+            (parent.children if parent is not None else tree.root).append(item)
+            parents[level] = item
+            for deeper in [k for k in parents if k > level]:
+                del parents[deeper]
+    catalog.PageMode = Name.UseOutlines
     stamp = "D:" + date.replace("-", "") + "000000Z"
-    writer.add_metadata({"/Title": title, "/Author": "; ".join(book_metadata()["authors"]),
-                         "/Subject": book_title(lang), "/Creator": "ppp_atlas.pdf (Chromium, pypdf)",
-                         "/Producer": "pypdf", "/CreationDate": stamp, "/ModDate": stamp})
-    identifier = ByteStringObject(hashlib.md5(b"".join(hashlib.sha256(p).digest() for p in parts)).digest())
-    writer._ID = ArrayObject([identifier, identifier])
+    pdf.trailer.Info = pdf.make_indirect(Dictionary(
+        Title=String(title), Author=String("; ".join(book_metadata()["authors"])),
+        Subject=String(book_title(lang)), Creator=String("ppp_atlas.pdf (Chromium, qpdf)"),
+        Producer=String(f"pikepdf {pikepdf.__version__} (qpdf {pikepdf.__libqpdf_version__})"),
+        CreationDate=String(stamp), ModDate=String(stamp)))
     out = io.BytesIO()
-    writer.write(out)
+    # no timestamps anywhere; the /ID is a digest of the file's own content
+    pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             deterministic_id=True)
     return out.getvalue()
 
 
 def _page_count(data: bytes) -> int:
-    from pypdf import PdfReader
+    import pikepdf
 
-    return len(PdfReader(io.BytesIO(data)).pages)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
 
 
 def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) -> dict:
     """Print what changed and write every edition's PDFs into ``site_root``. Returns a summary."""
-    from pypdf import PdfReader
-
     from .citations import book_metadata
 
     started = time.time()
@@ -805,57 +919,83 @@ def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) 
             guesses[lang] = pages_now
             item = _contents_item(lang, _book_plan(lang, raw, info, pages_now)[0])
             front[item["key"]] = asyncio.run(_run([], site_root, [item], 1))[1][item["key"]]
+    # the editions are assembled side by side, one process each (qpdf is quick, the Python between
+    # its calls is what takes the time)
+    jobs = {lang: (site_root, lang, {k: v for k, v in raw.items() if k[0] == lang},
+                   {k: v for k, v in info.items() if k[0] == lang}, front, meta, shapers) for lang in languages}
+    workers = min(int(os.environ.get("PPP_PDF_WORKERS", "3")), len(jobs), os.cpu_count() or 1)
+    assembling = time.time()
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = {lang: pool.submit(_edition, *args) for lang, args in jobs.items()}
+            summary["editions"] = {lang: future.result() for lang, future in done.items()}
+    else:
+        summary["editions"] = {lang: _edition(*args) for lang, args in jobs.items()}
+    summary["seconds"] = round(time.time() - started, 1)
+    summary["assembly_seconds"] = round(time.time() - assembling, 1)
+    return summary
+
+
+def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, meta: dict, shapers: str) -> dict:
+    """One edition's PDFs, each page parsed once for its chapter and the book; what is in the
+    cache already is copied from there."""
+    lengths = {k: i["pages"] for k, i in info.items()}
     numbers = Sheet(front["numbers"])
-    for lang in languages:
-        outdir = site_root / editions.site_prefix(lang) / PDF_DIR
-        outdir.mkdir(parents=True, exist_ok=True)
-        word = words_for(lang)
-        book = book_title(lang)
-        stats = {"chapters": {}, "book": None}
-        # chapters: title page + the page
-        for doc in toc_order():
-            key = (lang, doc)
-            digest = _digest(raw[key], front[f"{lang}:cover:{doc}"], shapers.encode(), ASSEMBLY)[:24]
-            cached = CACHE / "chapters" / lang / f"{doc}.{digest}.pdf"
-            if not cached.exists():
-                outline = [(1, word("title_page"), 0, None)]
-                outline += [(lvl, text, page + 1, top) for lvl, text, page, top in info[key]["marks"]]
-                data = assemble([front[f"{lang}:cover:{doc}"], raw[key]], lang=lang,
-                                title=f"{info[key]['title']} — {book}", outline=outline, number_from=2,
-                                numbers=numbers, date=meta["date"])
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                for stale in cached.parent.glob(f"{Path(doc).name}.*.pdf"):
-                    stale.unlink()
-                cached.write_bytes(data)
-            target = outdir / chapter_file(doc)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cached, target)
-            stats["chapters"][doc] = {"pages": 1 + lengths[key], "bytes": cached.stat().st_size}
-        # the book: title page, contents, every page
-        digest = _digest(*(raw[(lang, d)] for d in toc_order()), front[f"{lang}:cover"],
-                         front[f"{lang}:contents"], shapers.encode(), front["numbers"], ASSEMBLY)[:24]
-        cached = CACHE / "books" / f"{lang}.{digest}.pdf"
+    parsed: dict = {}
+
+    def part(key):
+        if key not in parsed:
+            parsed[key] = Part(raw[key], key[1]) if isinstance(key, tuple) else Part(front[key])
+        return parsed[key]
+
+    outdir = site_root / editions.site_prefix(lang) / PDF_DIR
+    outdir.mkdir(parents=True, exist_ok=True)
+    word = words_for(lang)
+    book = book_title(lang)
+    stats = {"chapters": {}, "book": None}
+    # chapters: title page + the page
+    for doc in toc_order():
+        key = (lang, doc)
+        digest = _digest(raw[key], front[f"{lang}:cover:{doc}"], shapers.encode(), ASSEMBLY)[:24]
+        cached = CACHE / "chapters" / lang / f"{doc}.{digest}.pdf"
         if not cached.exists():
-            _, outline = _book_plan(lang, raw, info, _page_count(front[f"{lang}:contents"]))
-            parts = [front[f"{lang}:cover"], front[f"{lang}:contents"], *(raw[(lang, d)] for d in toc_order())]
-            data = assemble(parts, lang=lang, title=book, outline=outline, number_from=2, numbers=numbers,
-                            date=meta["date"])
+            outline = [(1, word("title_page"), 0, None)]
+            outline += [(lvl, text, page + 1, top) for lvl, text, page, top in info[key]["marks"]]
+            data = assemble([Part(front[f"{lang}:cover:{doc}"]), part(key)], lang=lang,
+                            title=f"{info[key]['title']} — {book}", outline=outline, number_from=2,
+                            numbers=numbers, date=meta["date"])
             cached.parent.mkdir(parents=True, exist_ok=True)
-            for stale in cached.parent.glob(f"{lang}.*.pdf"):
+            for stale in cached.parent.glob(f"{Path(doc).name}.*.pdf"):
                 stale.unlink()
             cached.write_bytes(data)
-        shutil.copyfile(cached, outdir / book_file(lang))
-        stats["book"] = {"pages": 1 + _page_count(front[f"{lang}:contents"])
-                         + sum(lengths[(lang, d)] for d in toc_order()), "bytes": cached.stat().st_size}
-        summary["editions"][lang] = stats
-    summary["seconds"] = round(time.time() - started, 1)
-    return summary
+        target = outdir / chapter_file(doc)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, target)
+        stats["chapters"][doc] = {"pages": 1 + lengths[key], "bytes": cached.stat().st_size}
+    # the book: title page, contents, every page
+    digest = _digest(*(raw[(lang, d)] for d in toc_order()), front[f"{lang}:cover"],
+                     front[f"{lang}:contents"], shapers.encode(), front["numbers"], ASSEMBLY)[:24]
+    cached = CACHE / "books" / f"{lang}.{digest}.pdf"
+    contents_pages = _page_count(front[f"{lang}:contents"])
+    if not cached.exists():
+        _, outline = _book_plan(lang, raw, info, contents_pages)
+        parts = [part(f"{lang}:cover"), part(f"{lang}:contents"), *(part((lang, d)) for d in toc_order())]
+        data = assemble(parts, lang=lang, title=book, outline=outline, number_from=2, numbers=numbers,
+                        date=meta["date"])
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cached.parent.glob(f"{lang}.*.pdf"):
+            stale.unlink()
+        cached.write_bytes(data)
+    shutil.copyfile(cached, outdir / book_file(lang))
+    stats["book"] = {"pages": 1 + contents_pages + sum(lengths[(lang, d)] for d in toc_order()),
+                     "bytes": cached.stat().st_size}
+    return stats
 
 
 def _book_plan(lang: str, raw: dict, info: dict, contents_pages: int):
     """The contents' entries and the book's bookmarks when the contents take ``contents_pages``."""
-    from pypdf import PdfReader
-
     word = words_for(lang)
     captions = editions.catalog(lang, "book/index")
     entries, outline = [], [(1, word("title_page"), 0, None), (1, word("contents"), 1, None)]
@@ -902,7 +1042,8 @@ def available() -> str | None:
 
 
 def report(summary: dict) -> str:
-    lines = [f"PDFs: {summary['printed']} of {summary['pages']} pages printed anew, {summary['seconds']} s"]
+    lines = [f"PDFs: {summary['printed']} of {summary['pages']} pages printed anew, {summary['seconds']} s "
+             f"(assembly {summary.get('assembly_seconds', '?')} s)"]
     for lang, stats in summary["editions"].items():
         chapters = stats["chapters"].values()
         lines.append(f"  {lang}: book {stats['book']['pages']} pages, {stats['book']['bytes'] / 1e6:.1f} MB; "

@@ -282,3 +282,52 @@ def test_every_page_has_its_pdf(site, lang):
     sizes = {doc: chapter(site, lang, doc).stat().st_size for doc in pdf.toc_order() if chapter(site, lang, doc).exists()}
     assert set(sizes) == set(pdf.toc_order())
     assert all(size > 20_000 for size in sizes.values())
+
+
+def _parent_tree_problems(r: PdfReader) -> tuple[int, list[str]]:
+    """Every marked-content sequence and every link of every page has its structure element in the
+    parent tree (not null, not a dangling reference): how many entries, and those that are not."""
+    root = r.trailer["/Root"]["/StructTreeRoot"].get_object()
+    nums = root["/ParentTree"].get_object()["/Nums"]
+    tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    checked, problems = 0, []
+    for number, page in enumerate(r.pages, start=1):
+        key = page.get("/StructParents")
+        if key is None:
+            continue
+        if int(key) not in tree:
+            problems.append(f"page {number}: no parent tree entry")
+            continue
+        for mcid, element in enumerate(tree[int(key)].get_object()):
+            checked += 1
+            element = element.get_object() if element is not None else None
+            if not hasattr(element, "keys") or "/S" not in element:
+                problems.append(f"page {number}: marked content {mcid} has no element")
+        for annot in page.get("/Annots", []) or []:
+            annot = annot.get_object()
+            if "/StructParent" in annot:
+                checked += 1
+                element = tree.get(int(annot["/StructParent"]))
+                element = element.get_object() if element is not None else None
+                if not hasattr(element, "keys") or element.get("/S") != "/Link":
+                    problems.append(f"page {number}: a link has no /Link element")
+    return checked, problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_tagged_content_and_link_of_the_book_has_its_element(site, lang):
+    checked, problems = _parent_tree_problems(reader(book(site, lang)))
+    assert checked > 10_000 and problems[:10] == []
+
+
+def test_links_within_a_page_lead_somewhere(site):
+    r = reader(chapter(site, "en", "notebooks/attack-statistics"))
+    dests = r.trailer["/Root"].get("/Dests")
+    dests = dests.get_object() if dests is not None else {}
+    pages = {page.indirect_reference.idnum for page in r.pages}
+    named = [a.get_object()["/Dest"] for page in r.pages for a in page.get("/Annots", []) or []
+             if "/Dest" in a.get_object()]
+    assert len(named) >= 3  # the figure references of the page
+    for name in named:
+        target = dests[name].get_object() if name in dests else None
+        assert target is not None and target[0].idnum in pages, f"{name} leads nowhere"
