@@ -45,8 +45,9 @@ book: setup assets  # ppp_atlas.build validates data/ first (skipped when unchan
 pdf: setup
 	$(PY) -m ppp_atlas.pdf
 
-test: book
-	$(PY) -m pytest
+TEST_WORKERS ?= 2
+test: book  # on TEST_WORKERS processes (pytest-xdist); notebooks stay whole (tests/conftest.py)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 notebooks: setup
 	$(PY) -m ppp_atlas.notebooks

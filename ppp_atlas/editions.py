@@ -59,6 +59,15 @@ def site_prefix(lang: str) -> str:
     return "" if lang == SOURCE_LANGUAGE else f"{lang}/"
 
 
+def book_url(site_url: str | None, repository_url: str) -> str:
+    """The published site's address (the English edition's root): ``ppp_site_url`` when set,
+    else the GitHub Pages address of the repository (``https://owner.github.io/name/``)."""
+    if site_url:
+        return site_url.rstrip("/") + "/"
+    owner, name = repository_url.rstrip("/").split("/")[-2:]
+    return f"https://{owner.lower()}.github.io/{name}/"
+
+
 def edition_config(lang: str, staging: Path, cache: Path) -> Path:
     """Write ``_config.<lang>.yml`` for one translated edition and return its path."""
     config = yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))

@@ -202,12 +202,10 @@ def shapers_digest() -> str:
 
 
 def site_url() -> str:
+    """The published site's address, by the rule the Sphinx build uses (:func:`editions.book_url`)."""
     config = yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))
     ppp = (config.get("sphinx", {}).get("config", {}) or {}).get("ppp_site_url")
-    if ppp:
-        return ppp.rstrip("/") + "/"
-    owner, name = config["repository"]["url"].rstrip("/").split("/")[-2:]
-    return f"https://{owner.lower()}.github.io/{name}/"
+    return editions.book_url(ppp, config["repository"]["url"])
 
 
 def book_title(lang: str) -> str:

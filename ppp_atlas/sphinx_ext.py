@@ -246,12 +246,10 @@ def _cite_box(app, pagename, templatename, context, doctree):
 
 def _book_url(app) -> str:
     """The published site's address (the English edition's root), derived from the one
-    repository line in _config.yml."""
-    if app.config.ppp_site_url:
-        return app.config.ppp_site_url.rstrip("/") + "/"
-    repo = app.config.html_theme_options.get("repository_url", "").rstrip("/")
-    owner, name = repo.split("/")[-2:]
-    return f"https://{owner.lower()}.github.io/{name}/"
+    repository line in _config.yml (see :func:`ppp_atlas.editions.book_url`)."""
+    from . import editions
+
+    return editions.book_url(app.config.ppp_site_url, app.config.html_theme_options.get("repository_url", ""))
 
 
 def _site_url(app) -> str:

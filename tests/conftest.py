@@ -49,3 +49,16 @@ def data_copy(tmp_path) -> Path:
     shutil.copytree(ROOT / "data", tmp_path / "data")
     shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
     return tmp_path
+
+
+#: Test files whose tests share an expensive module fixture: with several workers they stay on one.
+SHARED_SETUP = {"test_chart_translation.py", "test_links.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """``make test`` runs the tests on two workers (pytest-xdist, ``--dist loadgroup``): the cells
+    of one notebook must run in its one kernel, in order, so each notebook is one group; so is
+    each file in SHARED_SETUP. Every other test goes to whichever worker is free."""
+    for item in items:
+        if item.path.suffix == ".ipynb" or item.path.name in SHARED_SETUP:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))

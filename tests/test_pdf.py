@@ -31,8 +31,11 @@ def reader(path: Path) -> PdfReader:
 
 
 @lru_cache(maxsize=None)
-def text_of(path: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in reader(path).pages)
+def text_of(path: Path, every: int = 1) -> str:
+    """The text layer of the PDF: the title page and contents, then every ``every``-th page
+    (reading 400 pages takes pypdf a minute)."""
+    pages = list(reader(path).pages)
+    return "\n".join(page.extract_text() or "" for page in pages[:3] + pages[3::every])
 
 
 def book(site: Path, lang: str) -> Path:
@@ -214,10 +217,10 @@ def test_the_book_stays_small_and_numbers_its_pages(site, lang):
 
 
 def test_the_editions_are_in_their_own_scripts(site):
-    uzbek = text_of(book(site, "uz"))
+    uzbek = text_of(book(site, "uz"), every=4)
     assert uzbek.count("\u02bb") > 50, "Uzbek oʻ/gʻ (U+02BB) missing from the text layer"
     assert "Oʻzbek" in uzbek or "oʻz" in uzbek
-    russian = text_of(book(site, "ru"))
+    russian = text_of(book(site, "ru"), every=4)
     assert len(re.findall("[а-яё]", russian, flags=re.I)) > 5000
     assert "Содержание" in russian or editions.catalog("ru", "ppp").get(pdf.WORDS["contents"], "\0") in russian
 
