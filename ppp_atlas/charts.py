@@ -181,12 +181,39 @@ def chart_heights(figures: dict[str, dict]) -> dict[str, int]:
     return {v: int(f["layout"]["height"]) for v, f in figures.items()}
 
 
+def is_map(meta: dict) -> bool:
+    """A chart with a map trace: drawn by the larger plotly bundle, its static drawings kept in
+    files beside the page (see :func:`static_images`)."""
+    return any(tr.get("type") in GEO_TRACES for f in (meta["figure"], meta.get("narrow") or {}) for tr in f.get("data", []))
+
+
+#: The drawing's ink as kaleido writes it, and the ink of dark mode (the same rule as ppp.css).
+INK, DARK_INK = "rgb(34, 34, 34)", "#e6e6e6"
+
+
+def dark_svg(svg: str) -> str:
+    """A standalone drawing for dark mode: its ink turned light, colours of areas unchanged."""
+    at = svg.index(">", svg.index("<svg")) + 1
+    return svg[:at] + f'<style>[style*="fill: {INK}"] {{ fill: {DARK_INK} !important; }}</style>' + svg[at:]
+
+
+def static_images(base_href: str, width: int, height: int, alt: str) -> str:
+    """A map's static drawing as images of the SVG files ``<base>.svg`` and ``<base>-dark.svg``
+    (world outlines weigh some 75 KB gzip a drawing: inline they would hold up the page's first
+    paint, as images they load only when near the screen, and only the one the theme shows)."""
+    e = html.escape
+    return "".join(f'<img class="ppp-ink-{ink}" src="{e(base_href)}{suffix}.svg" alt="{e(alt)}" width="{width}" '
+                   f'height="{height}" loading="lazy" decoding="async">'
+                   for ink, suffix in (("light", ""), ("dark", "-dark")))
+
+
 def render_chart_html(meta: dict, translate=_identity, lang: str = "en", *, svgs: dict | None = None,
                       svg_href: str | None = None, cite: str | None = None, figure_src: str | None = None,
                       figures: dict | None = None) -> str:
-    """The chart's box: static images (``svgs``: drawing name -> SVG markup, when the build has
-    drawn them), the interactive chart's place, caption with source, link and citation, and the
-    plotted data with CSV and SVG downloads. Every reader-visible string passes ``translate``."""
+    """The chart's box: static images (``svgs``: drawing name -> SVG markup, or for a map
+    ``{"href", "width", "height"}`` of its drawing's files, when the build has drawn them), the
+    interactive chart's place, caption with source, link and citation, and the plotted data with
+    CSV and SVG downloads. Every reader-visible string passes ``translate``."""
     e, t = html.escape, translate
     anchor, chart_id = meta.get("anchor") or f"chart-{meta['name']}", meta["id"]
     title, alt = t(meta["title"]), t(meta["alt"])
@@ -195,11 +222,15 @@ def render_chart_html(meta: dict, translate=_identity, lang: str = "en", *, svgs
     columns, rows = meta["data"]["columns"], meta["data"]["rows"]
     heights = chart_heights(figures or chart_figures(meta, translate, lang))
     label = f"{title}. {alt}"
-    geo = any(tr.get("type") in GEO_TRACES for f in (meta["figure"], meta.get("narrow") or {}) for tr in f.get("data", []))
+    geo = is_map(meta)
     extra = (f' data-src="{e(figure_src)}"' if figure_src else "") + (' data-ppp-geo="1"' if geo else "")
     statics = ""
     for variant, svg in (svgs or {}).items():
-        statics += (f'<div class="ppp-static ppp-static-{variant}" role="img" aria-label="{e(label)}">{svg}</div>')
+        if isinstance(svg, dict):  # a map: images of its files, the label as their alt text
+            statics += (f'<div class="ppp-static ppp-static-{variant}">'
+                        f'{static_images(svg["href"], svg["width"], svg["height"], label)}</div>')
+        else:
+            statics += (f'<div class="ppp-static ppp-static-{variant}" role="img" aria-label="{e(label)}">{svg}</div>')
     csv_uri = "data:text/csv;charset=utf-8," + quote(_csv_text(columns, rows))
     downloads = f'<a class="ppp-csv" download="{e(meta["name"])}.csv" href="{e(csv_uri)}">{e(t(WORDS["csv"]))}</a>'
     if svg_href:
@@ -537,8 +568,8 @@ def clean_svg(svg: str, prefix: str, standalone: bool = False) -> str:
         new = f"{prefix}-{number}"
         svg = svg.replace(f'id="{old}"', f'id="{new}"').replace(f"#{old})", f"#{new})").replace(f'"#{old}"', f'"#{new}"')
         svg = svg.replace(f"#{old}&quot;)", f"#{new}&quot;)").replace(f"url('#{old}')", f"url('#{new}')")
-    if standalone:
-        return svg
+    if standalone:  # drawn from the top of its box, as inline
+        return svg.replace("<svg ", '<svg preserveAspectRatio="xMidYMin meet" ', 1)
     svg = re.sub(r'<svg([^>]*?)\swidth="[\d.]+"\sheight="[\d.]+"', r'<svg\1', svg, count=1)
     svg = svg.replace("<svg ", '<svg preserveAspectRatio="xMidYMin meet" aria-hidden="true" focusable="false" ', 1)
     return svg

@@ -242,7 +242,7 @@ def footer_template(citation: str) -> str:
 READY = """() => Array.from(document.querySelectorAll("div.ppp-plotly")).every(d => {
   const f = d.closest("figure") || d.parentNode;
   return d.querySelector(".main-svg") || (f && f.querySelector("svg, img"));
-})"""
+}) && Array.from(document.querySelectorAll(".ppp-static img.ppp-ink-light")).every(i => i.complete && i.naturalWidth > 0)"""
 
 PREPARE = """async (site) => {
   // links into the site lead to the published address; only links that leave the book show it

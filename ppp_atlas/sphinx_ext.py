@@ -133,9 +133,18 @@ def _render_charts(app, doctree, docname):
         if html_builder:
             jobs = _drawing_jobs(meta, figures)
             drawn = svg.draw(jobs)
-            svgs = {v: charts.clean_svg(d, f'{meta["id"]}-{v}') for v, d in zip(("wide", "narrow"), drawn)}
             outdir.mkdir(parents=True, exist_ok=True)
             _write_if_changed(outdir / f'{meta["name"]}.svg', charts.clean_svg(drawn[0], meta["name"], standalone=True))
+            if charts.is_map(meta):  # the drawings as files beside the page, light and dark
+                svgs = {}
+                for (variant, drawing), (_, width, height) in zip(zip(("wide", "narrow"), drawn), jobs):
+                    base = meta["name"] + ("" if variant == "wide" else "-narrow")
+                    light = charts.clean_svg(drawing, base, standalone=True)
+                    _write_if_changed(outdir / f"{base}.svg", light)
+                    _write_if_changed(outdir / f"{base}-dark.svg", charts.dark_svg(light))
+                    svgs[variant] = {"href": static + base, "width": width, "height": height}
+            else:
+                svgs = {v: charts.clean_svg(d, f'{meta["id"]}-{v}') for v, d in zip(("wide", "narrow"), drawn)}
             payload = json.dumps(figures, sort_keys=True, separators=(",", ":"))
             _write_if_changed(outdir / f'{meta["name"]}.json', payload)
             href = static + f'{meta["name"]}.svg'

@@ -92,15 +92,35 @@ def draw_all_charts(page, timeout_ms: int = 20000) -> int:
 
 
 def static_charts(page) -> list[dict]:
-    """Every chart's static drawing as the page shows it now: visible SVG, its size, its box."""
-    return page.evaluate("""() => Array.from(document.querySelectorAll("figure.ppp-chart")).map(f => {
+    """Every chart's static drawing as the page shows it now: visible SVG (inline, or a map's
+    image of its SVG file, whose texts are counted in the file), its size, its box."""
+    charts = page.evaluate("""() => Array.from(document.querySelectorAll("figure.ppp-chart")).map(f => {
         const box = f.querySelector(".ppp-chart-box");
-        const shown = Array.from(f.querySelectorAll(".ppp-static svg")).filter(s => s.getClientRects().length);
+        const shown = Array.from(f.querySelectorAll(".ppp-static svg, .ppp-static img")).filter(s => s.getClientRects().length);
         const r = shown.length ? shown[0].getBoundingClientRect() : null;
-        return {id: f.id, shown: shown.length, texts: shown.length ? shown[0].querySelectorAll("text").length : 0,
-                width: r ? r.width : 0, height: r ? r.height : 0,
+        const image = shown.length && shown[0].tagName === "IMG" ? shown[0] : null;
+        return {id: f.id, shown: shown.length, texts: shown.length && !image ? shown[0].querySelectorAll("text").length : 0,
+                src: image ? image.src : null, width: r ? r.width : 0, height: r ? r.height : 0,
                 box: box ? box.getBoundingClientRect().height : 0};
     })""")
+    for chart in charts:
+        if chart["src"]:
+            drawing = SITE / urlparse(chart["src"]).path.lstrip("/")
+            chart["texts"] = drawing.read_text(encoding="utf-8").count("<text") if drawing.is_file() else 0
+    return charts
+
+
+#: A map's static drawing is an image of an SVG file; for measuring its text the shown images
+#: are replaced by their SVG, inline (in the page under test only).
+INLINE_DRAWINGS_JS = r"""async () => {
+  for (const img of Array.from(document.querySelectorAll(".ppp-static img")).filter(i => i.getClientRects().length)) {
+    const text = await (await fetch(img.currentSrc || img.src)).text();
+    const svg = document.importNode(new DOMParser().parseFromString(text, "image/svg+xml").documentElement, true);
+    svg.removeAttribute("width"); svg.removeAttribute("height");
+    svg.style.cssText = "display:block;width:100%;height:100%";
+    img.replaceWith(svg);
+  }
+}"""
 
 
 # --- chart legibility ---------------------------------------------------------------
@@ -177,4 +197,5 @@ WIDTHS = (360, 768, 1280)
 
 def chart_text_problems(page, min_px: float = 11) -> list[dict]:
     """Problems of every chart's drawn text on the page as it is now (see TEXT_PROBLEMS_JS)."""
+    page.evaluate(INLINE_DRAWINGS_JS)
     return page.evaluate(TEXT_PROBLEMS_JS, min_px)

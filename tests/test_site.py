@@ -77,8 +77,20 @@ def test_every_chart_has_its_drawing_caption_link_table_csv_and_svg(site):
             name = anchor.removeprefix("chart-")
             heights = re.search(r'<div class="ppp-chart-box ppp-has-static" style="--ppp-h-wide:(\d+)px;--ppp-h-narrow:(\d+)px">', body)
             assert heights and all(int(h) >= 300 for h in heights.groups()), where
-            for variant in ("wide", "narrow"):  # both drawings, inline, with their text as text
-                drawing = re.search(f'<div class="ppp-static ppp-static-{variant}" role="img" aria-label="[^"]{{30,}}"><svg (.*?)</svg></div>', body, re.S)
+            for variant in ("wide", "narrow"):  # both drawings with their text as text: inline, or a map's files
+                label = f'<div class="ppp-static ppp-static-{variant}" role="img" aria-label="[^"]{{30,}}">'
+                drawing = re.search(label + '<svg (.*?)</svg></div>', body, re.S)
+                if drawing is None and 'data-ppp-geo="1"' in body:
+                    base = f"{name}{'' if variant == 'wide' else '-narrow'}"
+                    images = re.search(f'<div class="ppp-static ppp-static-{variant}"><img class="ppp-ink-light" '
+                                       f'src="{"../" * depth}_static/charts/{base}.svg" alt="[^"]{{30,}}" width="\\d+" '
+                                       f'height="\\d+" loading="lazy" decoding="async"><img class="ppp-ink-dark" '
+                                       f'src="{"../" * depth}_static/charts/{base}-dark.svg" alt="[^"]{{30,}}"', body)
+                    assert images, (where, variant)
+                    light, dark = ((root / "_static" / "charts" / f"{base}{ink}.svg").read_text(encoding="utf-8") for ink in ("", "-dark"))
+                    assert light.count("<text") >= 3 and dark.count("<text") == light.count("<text"), (where, variant)
+                    assert "fill: #e6e6e6" in dark and "fill: #e6e6e6" not in light, (where, variant)
+                    continue
                 assert drawing and drawing.group(1).count("<text") >= 3, (where, variant)
                 assert f'id="{chart_id}-{variant}-' in drawing.group(1) or "id=" not in drawing.group(1), where
             src = "../" * depth + f"_static/charts/{name}.json"

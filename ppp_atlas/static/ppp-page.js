@@ -39,12 +39,23 @@
     var config = Object.assign({}, fig.config || {}, { topojsonURL: root + "vendor/" });
     return window.Plotly.newPlot(div, fig.data, layout, config);
   }
+  /* A map's drawing is an image loaded when near the screen: load the light one of every map
+     now, since print shows them all (a failed image still prints its box, and the chart's caption). */
+  function loadDrawings() {
+    return Promise.all(Array.prototype.map.call(document.querySelectorAll(".ppp-static img.ppp-ink-light"), function (img) {
+      img.loading = "eager";
+      return img.complete ? Promise.resolve() : new Promise(function (resolve) {
+        img.addEventListener("load", resolve, { once: true });
+        img.addEventListener("error", resolve, { once: true });
+      });
+    }));
+  }
   /* Draw every chart not yet drawn (a static drawing in the figure counts as drawn). */
   function drawAllCharts() {
     var pending = Array.prototype.filter.call(document.querySelectorAll("div.ppp-plotly"),
                                               function (div) { return !chartReady(div); });
-    if (!pending.length) { return Promise.resolve(0); }
-    return plotlyLoaded().then(function () { return Promise.all(pending.map(drawForPrint)); })
+    if (!pending.length) { return loadDrawings().then(function () { return 0; }); }
+    return loadDrawings().then(plotlyLoaded).then(function () { return Promise.all(pending.map(drawForPrint)); })
                          .then(function () { return pending.length; });
   }
   /* Printed text loses a link's target: show the address after links that leave the book. */
