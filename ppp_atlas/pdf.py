@@ -372,7 +372,9 @@ def print_pages(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int
                 jobs.append({"key": key, "lang": lang, "docname": doc, "path": relative,
                              "public_url": site_url() + relative})
     if jobs:
-        printed, _ = asyncio.run(_run(jobs, site_root, [], jobs_at_once))
+        # the longest pages first, so that no long page is left printing alone at the end
+        order = sorted(jobs, key=lambda job: (-(site_root / job["path"]).stat().st_size, job["path"]))
+        printed, _ = asyncio.run(_run(order, site_root, [], jobs_at_once))
         for job in jobs:
             record, result = records[(job["lang"], job["docname"])], printed[job["key"]]
             record["pdf"].parent.mkdir(parents=True, exist_ok=True)

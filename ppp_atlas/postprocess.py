@@ -17,6 +17,11 @@ located with the same tokenizer the parser uses for that tag.
   gzip, every icon as SVG in JavaScript) and the webfonts (270 KB gzip). The
   script is removed from every page and the webfonts are cut down to the
   glyphs the site's pages and scripts name (``fa-bars``, ``fa-github`` ...).
+* **Stylesheets.** The ten stylesheets every page links (Sphinx's, the themes', the
+  extensions', the book's; the theme's first one only ``@import``s another) are joined
+  into one file, ``_static/styles/ppp-site.css``, in the same order, their ``url()``s
+  rebased and the ``@import`` inlined (tinycss2 reads and writes the CSS): one request
+  that holds up the first paint instead of a chain of eleven.
 * **Scripts.** The theme loads Sphinx's search tools and the whole search index
   (50 KB gzip) on every page, for a search-as-you-type mode the book leaves off;
   they stay only on ``search.html``. Sphinx's and the extensions' small scripts
@@ -218,12 +223,116 @@ def _removal(page: str, tag: Tag) -> tuple[int, int, str]:
     return _line_start(page, tag.start), _through_newline(page, end), ""
 
 
+def _is_blocking_stylesheet(tag: Tag) -> bool:
+    href = tag.get("href") or ""
+    return (tag.name == "link" and (tag.get("rel") or "").split() == ["stylesheet"]
+            and (tag.get("media") or "all") in ("all", "screen") and "_static/" in href
+            and not re.match(r"([a-z]+:)?//", href))
+
+
+def _rebased(tokens, source_dir: Path, target_dir: Path) -> list:
+    """CSS tokens with every relative ``url()`` rewritten for a file in ``target_dir``."""
+    import os.path
+
+    from tinycss2 import ast
+    from tinycss2.serializer import serialize_string_value, serialize_url
+
+    def move(url: str) -> str:
+        if not url or re.match(r"([a-z][a-z0-9+.-]*:|/|#)", url, re.I):
+            return url
+        path, mark, rest = url.partition("?") if "?" in url else url.partition("#")
+        moved = os.path.relpath(os.path.normpath(source_dir / path), target_dir).replace(os.sep, "/")
+        return moved + mark + rest
+
+    out = []
+    for token in tokens:
+        if token.type == "url":
+            url = move(token.value)
+            token = ast.URLToken(token.source_line, token.source_column, url, f"url({serialize_url(url)})")
+        elif token.type == "function" and token.lower_name == "url":
+            token.arguments = [ast.StringToken(t.source_line, t.source_column, move(t.value),
+                                               f'"{serialize_string_value(move(t.value))}"') if t.type == "string" else t
+                               for t in token.arguments]
+        elif hasattr(token, "content") and isinstance(token.content, list):
+            token.content = _rebased(token.content, source_dir, target_dir)
+        elif hasattr(token, "arguments"):
+            token.arguments = _rebased(token.arguments, source_dir, target_dir)
+        out.append(token)
+    return out
+
+
+def _stylesheet(path: Path, target: Path, seen: set) -> str:
+    """One stylesheet as it reads from ``target``'s folder, its ``@import``s inlined in place."""
+    import tinycss2
+
+    if path in seen or not path.is_file():
+        return ""
+    seen.add(path)
+    out = []
+    for rule in tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"), skip_comments=True, skip_whitespace=True):
+        if rule.type == "at-rule" and rule.lower_at_keyword == "charset":
+            continue
+        if rule.type == "at-rule" and rule.lower_at_keyword == "import":
+            found = [t for t in rule.prelude if t.type in ("string", "url") or (t.type == "function" and t.lower_name == "url")]
+            media = tinycss2.serialize([t for t in rule.prelude if t not in found]).strip()
+            url = found[0].value if found and found[0].type != "function" else \
+                next((a.value for a in found[0].arguments if a.type == "string"), "") if found else ""
+            inner = _stylesheet((path.parent / url.split("?")[0]).resolve(), target, seen)
+            out.append(f"@media {media} {{\n{inner}\n}}" if media and media not in ("all", "screen") else inner)
+            continue
+        if rule.type == "error":
+            raise MarkupError(f"{path.name}: CSS the bundle cannot read ({rule.message})")
+        rule.prelude = _rebased(rule.prelude, path.parent, target.parent)
+        if rule.content is not None:
+            rule.content = _rebased(rule.content, path.parent, target.parent)
+        out.append(tinycss2.serialize([rule]))
+    return "\n".join(out)
+
+
+class StyleBundle:
+    """The render-blocking stylesheets of the pages, joined into ``_static/<NAME>``: written for
+    the first page processed, used by every page that links the same stylesheets in the same order
+    (a page with other stylesheets keeps its own links)."""
+
+    NAME = "styles/ppp-site.css"
+
+    def __init__(self, static: Path):
+        self.static = static
+        self.files: list[str] | None = None
+        self.version = ""
+
+    def href_for(self, files: list[str]) -> str | None:
+        if self.files is None:
+            target = self.static / self.NAME
+            seen: set = set()
+            css = "\n".join(_stylesheet((self.static / name).resolve(), target, seen) for name in files) + "\n"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(css, encoding="utf-8")
+            self.files, self.version = list(files), hashlib.sha256(css.encode("utf-8")).hexdigest()[:8]
+        return f"{self.NAME}?v={self.version}" if files == self.files else None
+
+
+def _bundle_edits(page: str, tags: list[Tag], bundle: StyleBundle | None) -> list[tuple[int, int, str]]:
+    sheets = [t for t in tags if _is_blocking_stylesheet(t)]
+    if bundle is None or len(sheets) < 2:
+        return []
+    split = [(t.get("href") or "").partition("_static/") for t in sheets]
+    if len({prefix for prefix, _, _ in split}) != 1:
+        return []
+    href = bundle.href_for([rest.split("?")[0] for _, _, rest in split])
+    if href is None:
+        return []
+    link = f'<link rel="stylesheet" href="{html.escape(split[0][0] + "_static/" + href)}" />'
+    return [(sheets[0].start, sheets[0].end, link)] + [_removal(page, t) for t in sheets[1:]]
+
+
 #: Attributes whose hard-coded English (from the theme's templates) a translated edition replaces.
 CHROME_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
 
 
-def _edits(page: str, tags: list[Tag], search_page: bool, chrome: dict[str, str] | None = None) -> list[tuple[int, int, str]]:
-    edits: list[tuple[int, int, str]] = []
+def _edits(page: str, tags: list[Tag], search_page: bool, chrome: dict[str, str] | None = None,
+           bundle: StyleBundle | None = None) -> list[tuple[int, int, str]]:
+    edits: list[tuple[int, int, str]] = _bundle_edits(page, tags, bundle)
     citation_ids: dict[str, int] = {}
     for tag in tags:
         if tag.name == "script" and tag.has("src") and tag.body == (tag.end, tag.end):
@@ -376,12 +485,14 @@ def _script_cells() -> list[tuple[str, str]]:
     return [(place, value) for place, value in _data_cells() if "<script" in value.lower()]
 
 
-def process_page(page: str, search_page: bool = False, chrome: dict[str, str] | None = None) -> str:
+def process_page(page: str, search_page: bool = False, chrome: dict[str, str] | None = None,
+                 bundle: StyleBundle | None = None) -> str:
     """One finished page: the rewrites above, then the policy first in ``<head>``. ``chrome``
-    (translated editions): ``{English attribute value: translation}`` for the theme's words."""
+    (translated editions): ``{English attribute value: translation}`` for the theme's words;
+    ``bundle``: the site's joined stylesheet (None: the page keeps its links)."""
     tags = parse(page)
     check_markup(page, tags, allowed=HANDLERS)  # before any rewrite: lines are those of the page as written
-    page = _apply(page, _edits(page, tags, search_page, chrome))
+    page = _apply(page, _edits(page, tags, search_page, chrome, bundle))
     tags = parse(page)
     meta = f'<meta http-equiv="{CSP}" content="{content_security_policy(page, tags)}">\n'
     anchor = next((t for t in tags if t.name == "meta" and t.get("charset") is not None), None)
@@ -420,7 +531,22 @@ def icon_codepoints(outdir: Path) -> set[int]:
     for path in (outdir / "_static").rglob("*.js"):
         if path.name != "fontawesome.js" and "vendor" not in path.parts:
             names.update(FA_NAME.findall(path.read_text(encoding="utf-8", errors="ignore")))
-    return {codepoint[n] for n in names if n in codepoint}
+    return {codepoint[n] for n in names if n in codepoint} | theme_icon_codepoints(css)
+
+
+def theme_icon_codepoints(css: str) -> set[int]:
+    """The glyphs the theme's CSS itself draws (``--pst-icon-*`` custom properties: the icons of
+    admonitions, version notes, external links ...), which no page names as a class."""
+    import tinycss2
+
+    found: set[int] = set()
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            continue
+        for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+            if declaration.type == "declaration" and declaration.name.startswith("--pst-icon-"):
+                found.update(ord(t.value) for t in declaration.value if t.type == "string" and len(t.value) == 1)
+    return found
 
 
 def _pristine_webfonts() -> Path:
@@ -488,6 +614,7 @@ def finish_site(outdir: Path, chrome: dict[str, str] | None = None) -> None:
     carries its policy; a change to the package makes the build rewrite every page).
     ``chrome``: see :func:`process_page`."""
     written = 0
+    bundle = StyleBundle(outdir / "_static")
     for path in sorted(outdir.rglob("*.html")):
         if "_static" in path.relative_to(outdir).parts:
             continue
@@ -495,7 +622,7 @@ def finish_site(outdir: Path, chrome: dict[str, str] | None = None) -> None:
         if has_policy(before):
             continue
         try:
-            after = process_page(before, search_page=path == outdir / "search.html", chrome=chrome)
+            after = process_page(before, search_page=path == outdir / "search.html", chrome=chrome, bundle=bundle)
         except MarkupError as error:
             raise MarkupError(f"{path.relative_to(outdir).as_posix()} {error}") from None
         path.write_text(after, encoding="utf-8")

@@ -219,3 +219,47 @@ def test_every_image_has_alt_text_and_every_chart_states_its_finding(site):
             title, _, finding = label.partition(". ")
             assert title and len(finding) >= 30, (page.name, label)
     assert charts >= 20
+
+
+def test_every_page_holds_up_its_first_paint_for_one_stylesheet(site):
+    """The pages' ten render-blocking stylesheets are one file per edition (postprocess.StyleBundle),
+    holding every rule of each part in order, every url() in it leading to a file."""
+    from ppp_atlas import postprocess
+
+    pages = 0
+    for page in _html_pages(site):
+        if page.relative_to(site).as_posix() in {f"{root}index.html" for root in EDITION_ROOTS}:
+            continue  # an edition's root only forwards to its first page
+        tags = postprocess.parse(page.read_text(encoding="utf-8"))
+        pages += 1
+        blocking = [t.get("href") for t in tags if t.name == "link" and t.get("rel") == "stylesheet"
+                    and (t.get("media") or "all") == "all"]
+        assert len(blocking) == 1 and re.search(r"_static/styles/ppp-site\.css\?v=[0-9a-f]{8}$", blocking[0]), (page, blocking)
+        assert (page.parent / blocking[0].split("?")[0]).is_file(), page
+    assert pages >= 60
+    for root in EDITION_ROOTS:
+        bundle = site / root / "_static" / postprocess.StyleBundle.NAME
+        css = bundle.read_text(encoding="utf-8")
+        assert "@import" not in css
+        order = [css.find(rule) for rule in (".headerlink", ".bd-header", ".ppp-chart-box", ".ppp-weights-row")]
+        assert -1 not in order and order == sorted(order), (root, order)  # Sphinx's basic, the theme, the book's own
+        for url in re.findall(r'url\("?([^")]+)"?\)', css):
+            if not url.startswith(("data:", "#")):
+                assert (bundle.parent / url.split("?")[0].split("#")[0]).is_file(), (root, url)
+
+
+def test_the_theme_s_own_icons_survive_the_font_subset(site):
+    """Admonition, version-note and link icons come from the theme's CSS (``--pst-icon-*``), not
+    from class names in the pages: the cut-down webfonts still hold every one of them."""
+    from fontTools.ttLib import TTFont
+
+    from ppp_atlas import postprocess
+
+    wanted = postprocess.theme_icon_codepoints(
+        (site / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8"))
+    assert len(wanted) >= 10
+    fonts = site / "_static" / "vendor" / "fontawesome" / "webfonts"
+    held = set()
+    for font in fonts.glob("*.woff2"):
+        held |= set(TTFont(font).getBestCmap())
+    assert wanted <= held, sorted(hex(c) for c in wanted - held)
