@@ -22,6 +22,10 @@ located with the same tokenizer the parser uses for that tag.
   into one file, ``_static/styles/ppp-site.css``, in the same order, their ``url()``s
   rebased and the ``@import`` inlined (tinycss2 reads and writes the CSS): one request
   that holds up the first paint instead of a chain of eleven.
+* **Code.** Pygments wraps every token of highlighted code in a ``<span>``, also names,
+  punctuation and spaces that it draws in the text's own colour in both themes: those
+  spans (``plain_token_classes``, read from ``pygments.css``) are unwrapped, which takes
+  a quarter of the elements off a notebook page and changes no colour or letter.
 * **Scripts.** The theme loads Sphinx's search tools and the whole search index
   (50 KB gzip) on every page, for a search-as-you-type mode the book leaves off;
   they stay only on ``search.html``. Sphinx's and the extensions' small scripts
@@ -326,13 +330,60 @@ def _bundle_edits(page: str, tags: list[Tag], bundle: StyleBundle | None) -> lis
     return [(sheets[0].start, sheets[0].end, link)] + [_removal(page, t) for t in sheets[1:]]
 
 
+def plain_token_classes(css: str) -> frozenset[str]:
+    """Pygments token classes drawn exactly as the code around them in light and dark mode:
+    their only declaration, in each theme, is the colour of ``.highlight`` itself."""
+    import tinycss2
+
+    themes = {"light": 'html[data-theme="light"] ', "dark": 'html[data-theme="dark"] '}
+    rules: dict[tuple[str, str], dict[str, str]] = {}
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            continue
+        selector = " ".join(tinycss2.serialize(rule.prelude).split())
+        declarations = {d.name: tinycss2.serialize(d.value).strip().lower()
+                        for d in tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True)
+                        if d.type == "declaration"}
+        for theme, prefix in [("", ""), *themes.items()]:
+            rest = selector[len(prefix):] if selector.startswith(prefix) else None
+            if rest is not None and (rest == ".highlight" or re.fullmatch(r"\.highlight \.[a-z0-9]+", rest)):
+                rules[(theme, rest)] = declarations
+                break
+    base = {theme: rules.get((theme, ".highlight"), {}).get("color") for theme in themes}
+    plain = set()
+    for rest in {rest for _, rest in rules if rest != ".highlight"}:
+        if not set(rules.get(("", rest), {})) <= {"color"}:  # an unthemed rule may add more than colour
+            continue
+        if all(base[t] and rules.get((t, rest)) == {"color": base[t]} for t in themes):
+            plain.add(rest.removeprefix(".highlight ."))
+    return frozenset(plain)
+
+
+def _plain_token_edits(page: str, tags: list[Tag], plain: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Unwrap the plain token spans in highlighted code (pygments writes them flat, never nested)."""
+    edits: list[tuple[int, int, str]] = []
+    code_end = -1
+    for index, tag in enumerate(tags):
+        if tag.name == "pre" and index and tags[index - 1].name == "div" and tags[index - 1].get("class") == "highlight":
+            code_end = page.find("</pre>", tag.end)
+            continue
+        if tag.name != "span" or tag.start > code_end or tag.get("class") not in plain or len(tag.attributes) != 1:
+            continue
+        close = page.find("</span>", tag.end)
+        following = tags[index + 1].start if index + 1 < len(tags) else len(page)
+        if close == -1 or close > code_end or close > following:
+            continue  # not a flat token span: left as it is
+        edits += [(tag.start, tag.end, ""), (close, close + len("</span>"), "")]
+    return edits
+
+
 #: Attributes whose hard-coded English (from the theme's templates) a translated edition replaces.
 CHROME_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
 
 
 def _edits(page: str, tags: list[Tag], search_page: bool, chrome: dict[str, str] | None = None,
-           bundle: StyleBundle | None = None) -> list[tuple[int, int, str]]:
-    edits: list[tuple[int, int, str]] = _bundle_edits(page, tags, bundle)
+           bundle: StyleBundle | None = None, plain: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
+    edits: list[tuple[int, int, str]] = _bundle_edits(page, tags, bundle) + _plain_token_edits(page, tags, plain)
     citation_ids: dict[str, int] = {}
     for tag in tags:
         if tag.name == "script" and tag.has("src") and tag.body == (tag.end, tag.end):
@@ -486,13 +537,14 @@ def _script_cells() -> list[tuple[str, str]]:
 
 
 def process_page(page: str, search_page: bool = False, chrome: dict[str, str] | None = None,
-                 bundle: StyleBundle | None = None) -> str:
+                 bundle: StyleBundle | None = None, plain: frozenset[str] = frozenset()) -> str:
     """One finished page: the rewrites above, then the policy first in ``<head>``. ``chrome``
     (translated editions): ``{English attribute value: translation}`` for the theme's words;
-    ``bundle``: the site's joined stylesheet (None: the page keeps its links)."""
+    ``bundle``: the site's joined stylesheet (None: the page keeps its links); ``plain``: the
+    token classes of highlighted code to unwrap (:func:`plain_token_classes`)."""
     tags = parse(page)
     check_markup(page, tags, allowed=HANDLERS)  # before any rewrite: lines are those of the page as written
-    page = _apply(page, _edits(page, tags, search_page, chrome, bundle))
+    page = _apply(page, _edits(page, tags, search_page, chrome, bundle, plain))
     tags = parse(page)
     meta = f'<meta http-equiv="{CSP}" content="{content_security_policy(page, tags)}">\n'
     anchor = next((t for t in tags if t.name == "meta" and t.get("charset") is not None), None)
@@ -615,6 +667,8 @@ def finish_site(outdir: Path, chrome: dict[str, str] | None = None) -> None:
     ``chrome``: see :func:`process_page`."""
     written = 0
     bundle = StyleBundle(outdir / "_static")
+    pygments = outdir / "_static" / "pygments.css"
+    plain = plain_token_classes(pygments.read_text(encoding="utf-8")) if pygments.exists() else frozenset()
     for path in sorted(outdir.rglob("*.html")):
         if "_static" in path.relative_to(outdir).parts:
             continue
@@ -622,7 +676,8 @@ def finish_site(outdir: Path, chrome: dict[str, str] | None = None) -> None:
         if has_policy(before):
             continue
         try:
-            after = process_page(before, search_page=path == outdir / "search.html", chrome=chrome, bundle=bundle)
+            after = process_page(before, search_page=path == outdir / "search.html", chrome=chrome, bundle=bundle,
+                                 plain=plain)
         except MarkupError as error:
             raise MarkupError(f"{path.relative_to(outdir).as_posix()} {error}") from None
         path.write_text(after, encoding="utf-8")

@@ -349,7 +349,7 @@ class ArticleOutline(_DataHtml):
 def _copy_assets(app, exception):
     if exception is not None or app.builder.format != "html":
         return
-    from . import datadocs, interface, postprocess
+    from . import datadocs, postprocess
 
     static = Path(app.outdir) / "_static"
     vendor = static / "vendor"
@@ -362,6 +362,16 @@ def _copy_assets(app, exception):
     datadocs.write_downloads(static / "data")
     postprocess.write_root_redirect(Path(app.outdir), app.config.root_doc, app.config.html_title or app.config.project,
                                     app.config.language or "en")
+
+
+def _finish_pages(app, exception):
+    """Post-process the written pages (:func:`postprocess.finish_site`), after every other
+    build-finished step has written its files: pydata's light and dark ``pygments.css`` (which the
+    joined stylesheet and the plain-token rule read) and the root redirect."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from . import interface, postprocess
+
     language = app.config.language or "en"
     chrome = None if language.startswith("en") else interface.chrome_replacements(language)
     postprocess.finish_site(Path(app.outdir), chrome=chrome)
@@ -465,6 +475,7 @@ def setup(app):
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _theme_defaults)
     app.connect("build-finished", _copy_assets, priority=400)  # before sphinx-external-toc writes a bare redirect
+    app.connect("build-finished", _finish_pages, priority=900)  # after pydata-sphinx-theme rewrites pygments.css
     app.connect("builder-inited", _add_static)
     app.connect("env-updated", _mystnb_css_before_writing)
     citations.register_style()

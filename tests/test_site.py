@@ -241,6 +241,7 @@ def test_every_page_holds_up_its_first_paint_for_one_stylesheet(site):
         bundle = site / root / "_static" / postprocess.StyleBundle.NAME
         css = bundle.read_text(encoding="utf-8")
         assert "@import" not in css
+        assert 'html[data-theme="dark"] .highlight' in css  # the theme's own pygments.css, not Sphinx's first one
         order = [css.find(rule) for rule in (".headerlink", ".bd-header", ".ppp-chart-box", ".ppp-weights-row")]
         assert -1 not in order and order == sorted(order), (root, order)  # Sphinx's basic, the theme, the book's own
         for url in re.findall(r'url\("?([^")]+)"?\)', css):
@@ -263,3 +264,28 @@ def test_the_theme_s_own_icons_survive_the_font_subset(site):
     for font in fonts.glob("*.woff2"):
         held |= set(TTFont(font).getBestCmap())
     assert wanted <= held, sorted(hex(c) for c in wanted - held)
+
+
+def test_code_keeps_its_colours_with_fewer_elements(site):
+    """Highlighted code loses only the spans drawn in the text's own colour in both themes."""
+    import html as html_module
+    import json
+
+    from ppp_atlas import postprocess
+
+    css = ('html[data-theme="light"] .highlight { color: #080808 } html[data-theme="light"] .highlight .n { color: #080808 }'
+           ' html[data-theme="light"] .highlight .k { color: #6730C5 } html[data-theme="dark"] .highlight { color: #F8F8F2 }'
+           ' html[data-theme="dark"] .highlight .n { color: #f8f8f2 } html[data-theme="dark"] .highlight .k { color: #F8F8F2 }'
+           ' .highlight .b { font-weight: bold } html[data-theme="light"] .highlight .b { color: #080808 }'
+           ' html[data-theme="dark"] .highlight .b { color: #F8F8F2 }')
+    assert postprocess.plain_token_classes(css) == {"n"}  # k is coloured in light mode, b is bold
+    plain = postprocess.plain_token_classes((site / "_static" / "pygments.css").read_text(encoding="utf-8"))
+    assert {"n", "p"} <= plain and "k" not in plain and "s2" not in plain
+    page = (site / "notebooks" / "design-matrix.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<div class="highlight"><pre>(.*?)</pre>', page, re.S)
+    assert blocks and not any(re.search(rf'<span class="({"|".join(plain)})">', b) for b in blocks)
+    assert '<span class="kn">import</span>' in blocks[0]  # keywords keep their colour
+    cells = [c for c in json.loads((site.parent.parent / "notebooks" / "design-matrix.ipynb").read_text(encoding="utf-8"))["cells"]
+             if c["cell_type"] == "code"]
+    shown = html_module.unescape(re.sub(r"<[^>]+>", "", blocks[0])).strip()
+    assert shown == "".join(cells[0]["source"]).strip()  # the code reads exactly as the notebook holds it
