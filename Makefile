@@ -46,8 +46,10 @@ pdf: setup
 	$(PY) -m ppp_atlas.pdf
 
 TEST_WORKERS ?= 2
-test: book  # on TEST_WORKERS processes (pytest-xdist); notebooks stay whole (tests/conftest.py)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+# tests/ on TEST_WORKERS processes (pytest-xdist); the notebooks (nbval) apart, in order, each in its one kernel
+test: book
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup tests
+	$(PY) -m pytest notebooks
 
 notebooks: setup
 	$(PY) -m ppp_atlas.notebooks

@@ -55,10 +55,11 @@ def data_copy(tmp_path) -> Path:
 SHARED_SETUP = {"test_chart_translation.py", "test_links.py"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the markers
 def pytest_collection_modifyitems(config, items):
-    """``make test`` runs the tests on two workers (pytest-xdist, ``--dist loadgroup``): the cells
-    of one notebook must run in its one kernel, in order, so each notebook is one group; so is
-    each file in SHARED_SETUP. Every other test goes to whichever worker is free."""
+    """``make test`` runs tests/ on two workers (pytest-xdist, ``--dist loadgroup``; the notebooks
+    run apart, without workers): the tests of each file in SHARED_SETUP stay together on one
+    worker. Every other test goes to whichever worker is free."""
     for item in items:
-        if item.path.suffix == ".ipynb" or item.path.name in SHARED_SETUP:
+        if item.path.name in SHARED_SETUP:
             item.add_marker(pytest.mark.xdist_group(item.path.stem))
