@@ -134,7 +134,7 @@ def _render_charts(app, doctree, docname):
             jobs = _drawing_jobs(meta, figures)
             drawn = svg.draw(jobs)
             outdir.mkdir(parents=True, exist_ok=True)
-            _write_if_changed(outdir / f'{meta["name"]}.svg', charts.clean_svg(drawn[0], meta["name"], standalone=True))
+            # <name>.svg, the wide drawing, is also the file readers download
             if charts.is_map(meta):  # the drawings as files beside the page, light and dark
                 svgs = {}
                 for (variant, drawing), (_, width, height) in zip(zip(("wide", "narrow"), drawn), jobs):
@@ -144,6 +144,7 @@ def _render_charts(app, doctree, docname):
                     _write_if_changed(outdir / f"{base}-dark.svg", charts.dark_svg(light))
                     svgs[variant] = {"href": static + base, "width": width, "height": height}
             else:
+                _write_if_changed(outdir / f'{meta["name"]}.svg', charts.clean_svg(drawn[0], meta["name"], standalone=True))
                 svgs = {v: charts.clean_svg(d, f'{meta["id"]}-{v}') for v, d in zip(("wide", "narrow"), drawn)}
             payload = json.dumps(figures, sort_keys=True, separators=(",", ":"))
             _write_if_changed(outdir / f'{meta["name"]}.json', payload)

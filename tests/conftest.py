@@ -50,16 +50,3 @@ def data_copy(tmp_path) -> Path:
     shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
     return tmp_path
 
-
-#: Test files whose tests share an expensive module fixture: with several workers they stay on one.
-SHARED_SETUP = {"test_chart_translation.py", "test_links.py"}
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the markers
-def pytest_collection_modifyitems(config, items):
-    """``make test`` runs tests/ on two workers (pytest-xdist, ``--dist loadgroup``; the notebooks
-    run apart, without workers): the tests of each file in SHARED_SETUP stay together on one
-    worker. Every other test goes to whichever worker is free."""
-    for item in items:
-        if item.path.name in SHARED_SETUP:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
