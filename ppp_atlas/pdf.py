@@ -266,36 +266,30 @@ PREPARE = """async (site) => {
 }"""
 
 
-async def _print_page(context, job: dict, site: str) -> dict:
-    page = await context.new_page()
-    try:
-        await page.emulate_media(media="print", color_scheme="light")
-        await page.goto(job["url"], wait_until="load")
-        info = await page.evaluate(PREPARE, site)
-        await page.wait_for_function(READY, timeout=60000)
-        await page.wait_for_timeout(100)
-        citation = short_citation(job["lang"], info["title"], job["public_url"], job["docname"])
-        data = await page.pdf(format="A4", print_background=True, tagged=True, outline=True,
-                              display_header_footer=True, margin=MARGIN,
-                              header_template=header_template(book_title(job["lang"]), info["title"]),
-                              footer_template=footer_template(citation))
-        return {"pdf": data, "title": info["title"], "headings": info["headings"], "citation": citation,
-                "charts": info["charts"]}
-    finally:
-        await page.close()
+SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
 
 
-async def _print_html(context, markup: str, header: str | None = None, footer: str | None = None) -> bytes:
-    page = await context.new_page()
-    try:
-        await page.set_content(markup, wait_until="load")
-        await page.evaluate("() => document.fonts.ready.then(() => true)")
-        options = dict(format="A4", print_background=True, tagged=True, outline=False, margin=MARGIN)
-        if header is not None:
-            options.update(display_header_footer=True, header_template=header, footer_template=footer or "<span></span>")
-        return await page.pdf(**options)
-    finally:
-        await page.close()
+async def _print_page(page, job: dict, site: str) -> dict:
+    await page.goto(job["url"], wait_until="load")
+    info = await page.evaluate(PREPARE, site)
+    await page.wait_for_function(READY, timeout=60000)
+    await page.evaluate(SETTLED)  # the drawings in place and laid out: two frames later
+    citation = short_citation(job["lang"], info["title"], job["public_url"], job["docname"])
+    data = await page.pdf(format="A4", print_background=True, tagged=True, outline=True,
+                          display_header_footer=True, margin=MARGIN,
+                          header_template=header_template(book_title(job["lang"]), info["title"]),
+                          footer_template=footer_template(citation))
+    return {"pdf": data, "title": info["title"], "headings": info["headings"], "citation": citation,
+            "charts": info["charts"]}
+
+
+async def _print_html(page, markup: str, header: str | None = None, footer: str | None = None) -> bytes:
+    await page.set_content(markup, wait_until="load")
+    await page.evaluate("() => document.fonts.ready.then(() => true)")
+    options = dict(format="A4", print_background=True, tagged=True, outline=False, margin=MARGIN)
+    if header is not None:
+        options.update(display_header_footer=True, header_template=header, footer_template=footer or "<span></span>")
+    return await page.pdf(**options)
 
 
 async def _run(jobs: list[dict], site_root: Path, fronts: list[dict], jobs_at_once: int) -> tuple[dict, dict]:
@@ -312,17 +306,29 @@ async def _run(jobs: list[dict], site_root: Path, fronts: list[dict], jobs_at_on
                                                 color_scheme="light", bypass_csp=True, reduced_motion="reduce")
             await context.add_init_script("try { localStorage.setItem('mode', 'light'); "
                                           "localStorage.setItem('theme', 'light'); } catch (e) {}")
-            gate = asyncio.Semaphore(jobs_at_once)
+            # a few tabs, each printing one page after another: opening a tab costs about as much
+            # as loading a page in it, and a tab keeps the site's parsed styles and scripts
+            tabs: asyncio.Queue = asyncio.Queue()
+            for _ in range(max(1, min(jobs_at_once, len(jobs) + len(fronts)))):
+                tab = await context.new_page()
+                await tab.emulate_media(media="print", color_scheme="light")
+                tabs.put_nowait(tab)
 
             async def one(job):
-                async with gate:
+                tab = await tabs.get()
+                try:
                     job = dict(job, url=base + "/" + job["path"])
-                    results[job["key"]] = await _print_page(context, job, site_url())
+                    results[job["key"]] = await _print_page(tab, job, site_url())
+                finally:
+                    tabs.put_nowait(tab)
 
             async def front(item):
-                async with gate:
-                    front_results[item["key"]] = await _print_html(context, item["html"], item.get("header"),
+                tab = await tabs.get()
+                try:
+                    front_results[item["key"]] = await _print_html(tab, item["html"], item.get("header"),
                                                                    item.get("footer"))
+                finally:
+                    tabs.put_nowait(tab)
 
             await asyncio.gather(*(one(j) for j in jobs), *(front(f) for f in fronts))
             await browser.close()
@@ -344,8 +350,15 @@ class _serve:
             def log_message(self, *args):
                 pass
 
+        class Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                import sys
+
+                if not isinstance(sys.exc_info()[1], ConnectionError):  # a tab moved on mid-download
+                    super().handle_error(request, client_address)
+
         handler = functools.partial(Quiet, directory=str(self.directory))
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = Server(("127.0.0.1", 0), handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 

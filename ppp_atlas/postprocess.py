@@ -661,6 +661,27 @@ def write_root_redirect(outdir: Path, root_doc: str, title: str, lang: str = "en
                                            encoding="utf-8")
 
 
+#: pydata-sphinx-theme 0.17 marks scrollable boxes as tab stops on the load event, and measuring
+#: them lays out the whole page in one task (350 ms on a phone for a notebook page, the main part of
+#: its blocking time). ppp-page.js does the same work in idle time, a few boxes at a time, for the
+#: theme's boxes and the book's own; the theme's call is taken out of its script.
+THEME_TAB_STOPS = '"complete"===document.readyState?I():window.addEventListener("load",I)'
+THEME_TAB_STOPS_OFF = "void 0/* tab stops: ppp-page.js, in idle time */"
+
+
+def defer_theme_tab_stops(outdir: Path) -> None:
+    """Take the theme's load-time tab-stop pass out of its script (see THEME_TAB_STOPS)."""
+    path = outdir / "_static" / "scripts" / "pydata-sphinx-theme.js"
+    script = path.read_text(encoding="utf-8")
+    if THEME_TAB_STOPS_OFF in script:
+        return
+    if script.count(THEME_TAB_STOPS) != 1:
+        raise RuntimeError(f"{path}: the theme's load-time tab stops ({THEME_TAB_STOPS}) are not in its script: "
+                           "pydata-sphinx-theme changed. Check whether it still measures every box at load, "
+                           "and update or drop postprocess.defer_theme_tab_stops")
+    path.write_text(script.replace(THEME_TAB_STOPS, THEME_TAB_STOPS_OFF), encoding="utf-8")
+
+
 def finish_site(outdir: Path, chrome: dict[str, str] | None = None) -> None:
     """Process the pages this build wrote (a page left from an earlier build already
     carries its policy; a change to the package makes the build rewrite every page).
@@ -686,3 +707,4 @@ def finish_site(outdir: Path, chrome: dict[str, str] | None = None) -> None:
     (outdir / "_static" / "scripts" / "fontawesome.js.map").unlink(missing_ok=True)
     if written or webfonts_are_pristine(outdir):
         subset_webfonts(outdir, icon_codepoints(outdir))
+    defer_theme_tab_stops(outdir)

@@ -77,6 +77,20 @@ def visit(page, url: str, settle_ms: int = 300) -> dict:
     return {"status": status, "errors": errors, "failed": failed, "foreign": foreign}
 
 
+def lay_out_everything(page) -> None:
+    """Lay out every part of the page at once. On screen the site lays out only the parts near the
+    window (content-visibility in ppp.css): a part not laid out cannot widen the page, and a check
+    that looks at what is drawn where (axe's colour contrast) would see what is behind it instead.
+    Each part is checked as a reader sees it once it is on the screen."""
+    page.add_style_tag(content=".bd-article * { content-visibility: visible !important; }")
+
+
+def page_overflow(page) -> int:
+    """How many px the page is wider than its window, every part laid out."""
+    lay_out_everything(page)
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
 def draw_all_charts(page, timeout_ms: int = 20000) -> int:
     """Make every chart on the page interactive, as a reader does (scroll to it and point at
     it; charts without a static drawing are drawn when they come near), and wait until plotly

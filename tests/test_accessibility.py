@@ -36,6 +36,7 @@ def context(request, chromium):
 
 
 def audit(page) -> list[dict]:
+    browser.lay_out_everything(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ["violations"]});
@@ -61,7 +62,7 @@ def test_axe_finds_no_serious_or_critical_violation(context, base_url, page_path
         assert blocking == [], "\n".join(
             f"{v['impact']} {v['id']} ({v['count']}x): {v['help']} e.g. {v['targets']}" for v in blocking)
         if context.mode == "phone":
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            overflow = browser.page_overflow(page)
             assert overflow <= 0, f"the page is {overflow}px wider than a 360 px screen"
     finally:
         page.close()

@@ -304,7 +304,7 @@ def test_axe_finds_nothing_serious_in_the_working_form(chromium, base_url, page_
         blocking = [v for v in audit(page) if v["impact"] in BLOCKING]
         assert blocking == [], "\n".join(f"{v['impact']} {v['id']}: {v['help']} e.g. {v['targets']}" for v in blocking)
         if mode == "phone":
-            assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+            assert browser.page_overflow(page) <= 0
             box = page.locator(".ppp-weights-bar-track").first.bounding_box()
             assert box["width"] >= 100, "bars stay readable on a 360 px screen"
     finally:

@@ -108,11 +108,32 @@
     }
   }
 
-  var SCROLLERS = ".ppp-data-table, .ppp-dictionary, .bd-article div.output";
+  // A wide table, code block or output scrolls in its own box, and a box that scrolls is a tab
+  // stop. Telling which ones scroll means laying them out: that is done in idle time, a few boxes
+  // at a time, so that a long page's first seconds are not one long task (parts of the page off
+  // the screen are not laid out until they come near it: content-visibility in ppp.css). The
+  // theme's boxes are here too: its own pass, all at once on load, is taken out of its script
+  // (postprocess.defer_theme_tab_stops).
+  var SCROLLERS = "pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, " +
+                  ".pst-scrollable-table-container, .ppp-data-table, .ppp-dictionary, .bd-article div.output";
+  var unmeasured = [];
+  var later = window.requestIdleCallback
+    ? function (work) { window.requestIdleCallback(work, { timeout: 3000 }); }
+    : function (work) { setTimeout(function () { work({ timeRemaining: function () { return 8; } }); }, 50); };
+  function measure(deadline) {
+    do {
+      var box = unmeasured.shift();
+      if (!box) { break; }
+      if (box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight) { box.tabIndex = 0; }
+      else { box.removeAttribute("tabindex"); }
+    } while (unmeasured.length && deadline.timeRemaining() > 4);
+    if (unmeasured.length) { later(measure); }
+  }
   function tabStops() {
-    document.querySelectorAll(SCROLLERS).forEach(function (box) {
-      if (box.scrollWidth > box.clientWidth) { box.tabIndex = 0; } else { box.removeAttribute("tabindex"); }
-    });
+    if (window.matchMedia("print").matches) { return; }  // the book's PDFs: nothing to tab to
+    var waiting = unmeasured.length;
+    unmeasured = Array.prototype.slice.call(document.querySelectorAll(SCROLLERS));
+    if (!waiting && unmeasured.length) { later(measure); }
   }
   tabStops();
   window.addEventListener("resize", tabStops);
