@@ -323,7 +323,9 @@ def _data_translator(env):
     from . import editions
 
     lang = env.config.language or editions.SOURCE_LANGUAGE
-    env.note_dependency(str(editions.LOCALES / lang / "LC_MESSAGES" / "data.po"))
+    catalog = editions.LOCALES / lang / "LC_MESSAGES" / "data.po"
+    if catalog.exists():  # English has none; Sphinx re-reads a page whose dependency is missing on every build
+        env.note_dependency(str(catalog))
     return editions.translator(lang, "data")
 
 

@@ -136,3 +136,30 @@ def test_without_javascript_every_chart_is_an_image(chromium, base_url, width):
     finally:
         context.close()
     assert seen >= 20
+
+
+SCROLL_BOXES_JS = """() => Array.from(document.querySelectorAll(
+    "pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, " +
+    ".pst-scrollable-table-container, .ppp-data-table, .ppp-dictionary, .bd-article div.output"))
+  .filter(box => box.getClientRects().length)
+  .map(box => ({scrolls: box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight,
+                stop: box.getAttribute("tabindex") === "0"}))"""
+
+
+def test_boxes_that_scroll_become_tab_stops_in_idle_time(chromium, base_url, site):
+    """A box that scrolls sideways can be reached with the keyboard, one that fits is not a tab
+    stop: ppp-page.js measures them in idle time, the theme's own pass at load taken out of its
+    script (postprocess.defer_theme_tab_stops)."""
+    from ppp_atlas import postprocess
+
+    theme = (site / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
+    assert postprocess.THEME_TAB_STOPS not in theme and postprocess.THEME_TAB_STOPS_OFF in theme
+    page = chromium.new_page(viewport={"width": 360, "height": 800})
+    try:
+        page.goto(f"{base_url}/notebooks/design-matrix.html", wait_until="load")
+        page.wait_for_function(f"() => ({SCROLL_BOXES_JS})().every(b => b.scrolls === b.stop)", timeout=15000)
+        boxes = page.evaluate(SCROLL_BOXES_JS)
+        assert sum(b["stop"] for b in boxes) >= 1, "a wide table on a phone scrolls in its box"
+        assert sum(not b["stop"] for b in boxes) >= 1
+    finally:
+        page.close()
