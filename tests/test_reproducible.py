@@ -39,3 +39,12 @@ def test_a_second_clean_build_is_byte_identical(site, tmp_path_factory):
         assert len(pages) > 20
         _, mismatch, errors = filecmp.cmpfiles(first, second, sorted(first_files), shallow=False)
         assert (mismatch, errors) == ([], []), f"{lang}: {len(mismatch)} files differ, e.g. {mismatch[:15]}"
+    # built again with nothing changed, no page is read again in any edition (a page that depends
+    # on a file that does not exist would be re-read on every build)
+    status = build.run_jupyter_book(output, log=log)
+    assert status == 0
+    codes = build.build_translations(output)
+    assert set(codes.values()) == {0}, codes
+    for lang, text in [("en", log.read_text(encoding="utf-8")),
+                       *((lang, (output / f"{lang}.log").read_text(encoding="utf-8")) for lang in editions.TRANSLATIONS)]:
+        assert "0 added, 0 changed, 0 removed" in text, f"{lang}: a no-change rebuild read pages again"
