@@ -48,6 +48,11 @@ def page_assets(chromium, base: str, page_path: str, use_charts: bool = False) -
     seen: list[str] = []
     page.on("request", lambda r: seen.append(urlparse(r.url).path) if urlparse(r.url).netloc == urlparse(base).netloc else None)
     page.goto(f"{base}/{page_path}", wait_until="load")
+    if 'http-equiv="refresh"' in (browser.SITE / page_path).read_text(encoding="utf-8"):
+        page.wait_for_load_state("load")  # the root page leads on to the landing page
+        page.wait_for_timeout(300)
+        page.close()
+        return list(dict.fromkeys(seen))
     if use_charts:
         browser.draw_all_charts(page)
     else:
@@ -76,12 +81,13 @@ def main() -> int:
     usage = Counter(asset for assets in loads.values() for asset in set(assets[1:]))
     size = {}
     rows = []
-    for page, assets in [*loads.items(), *used.items()]:
+    for assets in [*loads.values(), *used.values()]:  # every asset's size first: a row sums both
         for asset in assets:
             local = browser.SITE / asset.lstrip("/")
             if local.is_dir():
                 local = local / "index.html"
             size.setdefault(asset, gz(local) if local.exists() else 0)
+    for page, assets in [*loads.items(), *used.items()]:
         first = sum(size[a] for a in assets)
         repeat = size[assets[0]] + sum(size[a] for a in assets[1:] if usage[a] == 1)
         if page in loads and assets is loads[page]:

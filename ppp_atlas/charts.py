@@ -187,6 +187,17 @@ def is_map(meta: dict) -> bool:
     return any(tr.get("type") in GEO_TRACES for f in (meta["figure"], meta.get("narrow") or {}) for tr in f.get("data", []))
 
 
+#: A chart whose two static drawings (wide and narrow) are longer than this, inline, has them as
+#: files beside the page instead (see :func:`static_images`): the maps (world outlines) and the
+#: heatmaps (their cells a raster image). Inline they would make up half of a page's HTML.
+INLINE_DRAWINGS_MAX = 40_000
+
+
+def drawn_as_files(meta: dict, drawings: list[str]) -> bool:
+    """Whether the chart's static drawings go to files beside the page rather than inline."""
+    return is_map(meta) or sum(len(d) for d in drawings) > INLINE_DRAWINGS_MAX
+
+
 #: The drawing's ink as kaleido writes it, and the ink of dark mode (the same rule as ppp.css).
 INK, DARK_INK = "rgb(34, 34, 34)", "#e6e6e6"
 
@@ -198,9 +209,10 @@ def dark_svg(svg: str) -> str:
 
 
 def static_images(base_href: str, width: int, height: int, alt: str) -> str:
-    """A map's static drawing as images of the SVG files ``<base>.svg`` and ``<base>-dark.svg``
-    (world outlines weigh some 75 KB gzip a drawing: inline they would hold up the page's first
-    paint, as images they load only when near the screen, and only the one the theme shows)."""
+    """A large static drawing (a map, a heatmap: :func:`drawn_as_files`) as images of the SVG files
+    ``<base>.svg`` and ``<base>-dark.svg`` (world outlines weigh some 75 KB gzip a drawing: inline
+    they would hold up the page's first paint, as images they load only when near the screen, and
+    only the one the theme shows)."""
     e = html.escape
     return "".join(f'<img class="ppp-ink-{ink}" src="{e(base_href)}{suffix}.svg" alt="{e(alt)}" width="{width}" '
                    f'height="{height}" loading="lazy" decoding="async">'
@@ -210,7 +222,7 @@ def static_images(base_href: str, width: int, height: int, alt: str) -> str:
 def render_chart_html(meta: dict, translate=_identity, lang: str = "en", *, svgs: dict | None = None,
                       svg_href: str | None = None, cite: str | None = None, figure_src: str | None = None,
                       figures: dict | None = None) -> str:
-    """The chart's box: static images (``svgs``: drawing name -> SVG markup, or for a map
+    """The chart's box: static images (``svgs``: drawing name -> SVG markup, or for a large drawing
     ``{"href", "width", "height"}`` of its drawing's files, when the build has drawn them), the
     interactive chart's place, caption with source, link and citation, and the plotted data with
     CSV and SVG downloads. Every reader-visible string passes ``translate``."""
@@ -226,7 +238,7 @@ def render_chart_html(meta: dict, translate=_identity, lang: str = "en", *, svgs
     extra = (f' data-src="{e(figure_src)}"' if figure_src else "") + (' data-ppp-geo="1"' if geo else "")
     statics = ""
     for variant, svg in (svgs or {}).items():
-        if isinstance(svg, dict):  # a map: images of its files, the label as their alt text
+        if isinstance(svg, dict):  # a large drawing: images of its files, the label as their alt text
             statics += (f'<div class="ppp-static ppp-static-{variant}">'
                         f'{static_images(svg["href"], svg["width"], svg["height"], label)}</div>')
         else:

@@ -135,7 +135,8 @@ def _render_charts(app, doctree, docname):
             drawn = svg.draw(jobs)
             outdir.mkdir(parents=True, exist_ok=True)
             # <name>.svg, the wide drawing, is also the file readers download
-            if charts.is_map(meta):  # the drawings as files beside the page, light and dark
+            inline = {v: charts.clean_svg(d, f'{meta["id"]}-{v}') for v, d in zip(("wide", "narrow"), drawn)}
+            if charts.drawn_as_files(meta, list(inline.values())):  # maps, heatmaps: files beside the page
                 svgs = {}
                 for (variant, drawing), (_, width, height) in zip(zip(("wide", "narrow"), drawn), jobs):
                     base = meta["name"] + ("" if variant == "wide" else "-narrow")
@@ -145,7 +146,7 @@ def _render_charts(app, doctree, docname):
                     svgs[variant] = {"href": static + base, "width": width, "height": height}
             else:
                 _write_if_changed(outdir / f'{meta["name"]}.svg', charts.clean_svg(drawn[0], meta["name"], standalone=True))
-                svgs = {v: charts.clean_svg(d, f'{meta["id"]}-{v}') for v, d in zip(("wide", "narrow"), drawn)}
+                svgs = inline
             payload = json.dumps(figures, sort_keys=True, separators=(",", ":"))
             _write_if_changed(outdir / f'{meta["name"]}.json', payload)
             href = static + f'{meta["name"]}.svg'

@@ -77,10 +77,10 @@ def test_every_chart_has_its_drawing_caption_link_table_csv_and_svg(site):
             name = anchor.removeprefix("chart-")
             heights = re.search(r'<div class="ppp-chart-box ppp-has-static" style="--ppp-h-wide:(\d+)px;--ppp-h-narrow:(\d+)px">', body)
             assert heights and all(int(h) >= 300 for h in heights.groups()), where
-            for variant in ("wide", "narrow"):  # both drawings with their text as text: inline, or a map's files
+            for variant in ("wide", "narrow"):  # both drawings with their text as text: inline, or files (maps, heatmaps)
                 label = f'<div class="ppp-static ppp-static-{variant}" role="img" aria-label="[^"]{{30,}}">'
                 drawing = re.search(label + '<svg (.*?)</svg></div>', body, re.S)
-                if drawing is None and 'data-ppp-geo="1"' in body:
+                if drawing is None:  # a large drawing (every map and heatmap): files beside the page
                     base = f"{name}{'' if variant == 'wide' else '-narrow'}"
                     images = re.search(f'<div class="ppp-static ppp-static-{variant}"><img class="ppp-ink-light" '
                                        f'src="{"../" * depth}_static/charts/{base}.svg" alt="[^"]{{30,}}" width="\\d+" '
@@ -91,6 +91,7 @@ def test_every_chart_has_its_drawing_caption_link_table_csv_and_svg(site):
                     assert light.count("<text") >= 3 and dark.count("<text") == light.count("<text"), (where, variant)
                     assert "fill: #e6e6e6" in dark and "fill: #e6e6e6" not in light, (where, variant)
                     continue
+                assert 'data-ppp-geo="1"' not in body and "heatmap" not in name, (where, "maps and heatmaps are files")
                 assert drawing and drawing.group(1).count("<text") >= 3, (where, variant)
                 assert f'id="{chart_id}-{variant}-' in drawing.group(1) or "id=" not in drawing.group(1), where
             src = "../" * depth + f"_static/charts/{name}.json"
