@@ -58,7 +58,11 @@ def page_assets(chromium, base: str, page_path: str, use_charts: bool = False) -
     else:
         for chart in page.locator("figure.ppp-chart").all():
             chart.scroll_into_view_if_needed()
-            page.wait_for_timeout(50)
+            # a large drawing is an image that loads when near the screen: wait for the shown one
+            chart.evaluate("""f => new Promise(done => {
+                const shown = () => Array.from(f.querySelectorAll(".ppp-static img")).filter(i => i.getClientRects().length);
+                const check = () => shown().every(i => i.complete && i.naturalWidth > 0) ? done(true) : setTimeout(check, 25);
+                setTimeout(check, 25); setTimeout(() => done(false), 3000); })""")
         page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     page.wait_for_timeout(300)
     page.close()

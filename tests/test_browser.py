@@ -163,3 +163,26 @@ def test_boxes_that_scroll_become_tab_stops_in_idle_time(chromium, base_url, sit
         assert sum(not b["stop"] for b in boxes) >= 1
     finally:
         page.close()
+
+
+IMAGE_PAGES = [p for p in PAGES if 'class="ppp-ink-light"' in (browser.SITE / p).read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("page_path", IMAGE_PAGES)
+def test_a_drawing_kept_as_an_image_loads_when_its_chart_comes_into_view(chromium, base_url, page_path):
+    """Large drawings are lazy images; the parts of a page skipped until they come near the screen
+    (content-visibility) must not keep them from loading."""
+    page = chromium.new_page()
+    try:
+        page.goto(f"{base_url}/{page_path}", wait_until="load")
+        figures = page.locator("figure.ppp-chart:has(.ppp-static img)").all()
+        assert figures
+        for figure in figures:
+            figure.scroll_into_view_if_needed()
+            shown = figure.evaluate("""f => new Promise(done => {
+                const shown = () => Array.from(f.querySelectorAll(".ppp-static img")).filter(i => i.getClientRects().length);
+                const check = () => shown().every(i => i.complete && i.naturalWidth > 0) ? done(shown().length) : setTimeout(check, 25);
+                check(); setTimeout(() => done(-1), 5000); })""")
+            assert shown == 1, (figure.get_attribute("id"), "its drawing did not load" if shown == -1 else shown)
+    finally:
+        page.close()
