@@ -324,7 +324,9 @@ def _data_translator(env):
     from . import editions
 
     lang = env.config.language or editions.SOURCE_LANGUAGE
-    editions.note_catalog(env, lang, "data")
+    catalog = editions.LOCALES / lang / "LC_MESSAGES" / "data.po"
+    if catalog.exists():  # English has none; Sphinx re-reads a page whose dependency is missing on every build
+        env.note_dependency(str(catalog))
     return editions.translator(lang, "data")
 
 
