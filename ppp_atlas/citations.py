@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import quote
 
 import yaml
@@ -53,6 +54,20 @@ class HouseStyle(UnsrtStyle):
 
     default_label_style = "ppp-author-year"
     default_sorting_style = "author_year_title"
+
+    def format_entry(self, label, entry, bib_data=None):
+        """sphinxcontrib-bibtex formats every cited entry on every build, even with nothing
+        changed: once per bibliography that lists it and once more for its tooltip. Each entry
+        is formatted once per label and content (:data:`FORMATTED`)."""
+        if bib_data is not None:
+            return super().format_entry(label, entry, bib_data=bib_data)
+        memo = (type(self).__name__, _STYLE["language"], label, _entry_content(entry))
+        FORMATTED.used.add(memo)
+        known = FORMATTED.entries.get(memo)
+        if known is None:
+            known = FORMATTED.entries[memo] = super().format_entry(label, entry)
+            FORMATTED.changed = True
+        return known
 
     def format_title(self, e, which_field, as_sentence=True):
         """Titles exactly as written: unsrt's sentence-casing would lowercase proper nouns."""
@@ -104,6 +119,54 @@ class HouseStyle(UnsrtStyle):
             optional[sentence[join(sep=" ")[field("url", raw=True), _ACCESSED]]],
         ]
 
+
+
+def _entry_content(entry) -> tuple:
+    """Everything of an entry that its formatted form can depend on."""
+    return (entry.key, entry.type, tuple(sorted((k, str(v)) for k, v in entry.fields.items())),
+            tuple(sorted((role, tuple(str(p) for p in people)) for role, people in entry.persons.items())))
+
+
+class FormattedEntries:
+    """Formatted references, kept between builds in a file of the build (``load``/``save``,
+    called by the Sphinx extension): keyed by style, edition, label and the entry's whole
+    content, and dropped whenever this module or pybtex changes."""
+
+    def __init__(self):
+        self.entries: dict = {}
+        self.used: set = set()
+        self.changed = False
+        self.path = None
+
+    @staticmethod
+    def _version() -> str:
+        import hashlib
+
+        import pybtex
+
+        return hashlib.sha256(Path(__file__).read_bytes() + pybtex.__version__.encode()).hexdigest()
+
+    def load(self, path: Path) -> None:
+        import pickle
+
+        self.path, self.changed = path, False
+        try:
+            version, entries = pickle.loads(path.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+            return
+        if version == self._version():
+            self.entries.update(entries)
+
+    def save(self) -> None:
+        import pickle
+
+        if self.path is not None and self.changed:  # only what this build used: the file never grows
+            kept = {k: v for k, v in self.entries.items() if k in self.used}
+            self.path.write_bytes(pickle.dumps((self._version(), kept)))
+            self.changed = False
+
+
+FORMATTED = FormattedEntries()
 
 
 # --- GOST R 7.0.100-2018 for the Uzbek and Russian editions ----------------------------

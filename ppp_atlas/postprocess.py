@@ -556,7 +556,11 @@ def process_page(page: str, search_page: bool = False, chrome: dict[str, str] | 
 
 
 def has_policy(page: str) -> bool:
-    return any(t.name == "meta" and (t.get("http-equiv") or "").lower() == CSP.lower() for t in parse(page))
+    """True when the page was finished already: its policy is in its ``<head>`` (only the head is
+    parsed: a no-change rebuild asks this of every page)."""
+    head_end = page.find("</head>")
+    head = page if head_end < 0 else page[:head_end]
+    return any(t.name == "meta" and (t.get("http-equiv") or "").lower() == CSP.lower() for t in parse(head))
 
 
 # --- icons ---------------------------------------------------------------------------

@@ -233,8 +233,19 @@ def _page_context(app, pagename, templatename, context, doctree):
         f'<ul>{"".join(items)}</ul></nav>')
 
 
+def _own_translated_nodes(app, doctree):
+    """Sphinx 7.4 parses each translated message as a small document of its own, and the nodes it
+    puts into the page keep that document, whose settings hold the whole build environment: every
+    translated page's saved doctree carried a copy of it (1.5 MB a page, 24 times), read back on
+    every rebuild. The nodes belong to the page they are in."""
+    for node in doctree.findall(include_self=False):
+        if node._document is not None and node._document is not doctree:
+            node.document = doctree
+
+
 def setup(app):
     _patch_glue_numbers()
+    app.connect("doctree-read", _own_translated_nodes)
     app.add_search_language(SearchUzbek)
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)

@@ -482,8 +482,19 @@ def setup(app):
     app.connect("build-finished", _finish_pages, priority=900)  # after pydata-sphinx-theme rewrites pygments.css
     app.connect("builder-inited", _add_static)
     app.connect("env-updated", _mystnb_css_before_writing)
+    app.connect("builder-inited", _load_formatted_references)
+    app.connect("build-finished", _save_formatted_references)
     citations.register_style()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+
+
+def _load_formatted_references(app):
+    citations.FORMATTED.load(Path(app.doctreedir) / "ppp-formatted-references.pickle")
+
+
+def _save_formatted_references(app, exception):
+    if exception is None:
+        citations.FORMATTED.save()
 
 
 def _mystnb_css_before_writing(app, env):

@@ -143,6 +143,32 @@ def test_house_style_formats_web_pages_and_translations():
     assert "[Public–private partnership in public safety" in formatted["Seed2025jamoat"]
 
 
+def test_formatted_references_are_kept_by_content_between_builds(tmp_path, monkeypatch):
+    from pybtex.database import Entry
+
+    store = citations.FormattedEntries()
+    monkeypatch.setattr(citations, "FORMATTED", store)
+    store.load(tmp_path / "refs.pickle")  # no file yet: nothing kept
+    assert store.entries == {}
+    style = citations.HouseStyle()
+    entry = bib.entries()["Seed2025jamoat"]
+    retitled = Entry(entry.type, fields={**entry.fields, "title": "Another title"}, persons=entry.persons)
+    retitled.key = entry.key
+    first = style.format_entry("A2025", entry).text.render_as("html")
+    assert "Another title" in style.format_entry("A2025", retitled).text.render_as("html")
+    assert "Another title" not in first and len(store.entries) == 2  # a changed entry is formatted anew
+    assert style.format_entry("A2025", entry).text.render_as("html") == first and len(store.entries) == 2
+    store.used = {k for k in store.entries if k[3] == citations._entry_content(entry)}
+    store.save()
+    kept = citations.FormattedEntries()
+    kept.load(tmp_path / "refs.pickle")
+    assert [e.text.render_as("html") for e in kept.entries.values()] == [first]  # only what the build used
+    monkeypatch.setattr(citations.FormattedEntries, "_version", staticmethod(lambda: "another version"))
+    stale = citations.FormattedEntries()
+    stale.load(tmp_path / "refs.pickle")
+    assert stale.entries == {}  # the style's code changed: nothing is reused
+
+
 def test_cite_box_has_four_formats_and_the_page_url():
     box = citations.cite_box_html("Germany", "https://example.org/book/germany.html", "book/germany")
     for label in ("APA-like", "GOST-like", "BibTeX", "RIS"):

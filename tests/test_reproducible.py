@@ -39,6 +39,19 @@ def test_a_second_clean_build_is_byte_identical(site, tmp_path_factory):
         assert len(pages) > 20
         _, mismatch, errors = filecmp.cmpfiles(first, second, sorted(first_files), shallow=False)
         assert (mismatch, errors) == ([], []), f"{lang}: {len(mismatch)} files differ, e.g. {mismatch[:15]}"
+    # a translated page's saved doctree holds the page alone (Sphinx left each translated message's
+    # nodes tied to a document of its own, with the whole build environment in its settings)
+    import pickle
+
+    english = {p.relative_to(output / "_build" / ".doctrees"): p.stat().st_size
+               for p in (output / "_build" / ".doctrees").rglob("*.doctree")}
+    for lang in editions.TRANSLATIONS:
+        doctrees = output / lang / "_build" / ".doctrees"
+        for path in sorted(doctrees.rglob("*.doctree")):
+            doctree = pickle.loads(path.read_bytes())
+            foreign = [n for n in doctree.findall(include_self=False) if n._document not in (None, doctree)]
+            assert not foreign, f"{lang}: {path.name}: {len(foreign)} nodes belong to another document"
+            assert path.stat().st_size < 3 * english[path.relative_to(doctrees)] + 100_000, path
     # built again with nothing changed, no page is read again in any edition (a page that depends
     # on a file that does not exist would be re-read on every build)
     status = build.run_jupyter_book(output, log=log)
