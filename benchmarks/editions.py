@@ -3,6 +3,7 @@ the no-change rebuild of all three, and translation coverage per edition and cat
 
 Targets (issue: three editions from one source): trilingual clean build at most 2.5 times the
 English-only one; a no-change rebuild of all three at most 0.15 times the trilingual clean build.
+A clean build is one as on a fresh clone (``--clean``: no caches of any kind).
 """
 from __future__ import annotations
 

@@ -15,7 +15,9 @@
    from the assembled site, reprinting only pages whose HTML changed. With no Chromium the site
    is still built, and the message says what to install and that ``make pdf`` adds them later;
    ``--no-pdf`` skips them.
-6. Only when all three editions (and their PDFs) built, replaces ``_build/html`` (English at
+6. ``--clean`` builds as on a fresh clone: the Sphinx environments, the execution cache, the
+   chart drawings (``_build/svg-cache``) and the printed pages (``_build/pdf-cache``) are removed.
+7. Only when all three editions (and their PDFs) built, replaces ``_build/html`` (English at
    the root, ``uz/`` and ``ru/`` beside it): a failed build leaves the last good site.
 """
 from __future__ import annotations
@@ -204,9 +206,12 @@ def main(argv: list[str]) -> int:
         print(str(data.DataError(problems)), file=sys.stderr)
         print("BUILD STOPPED before building: _build/html still holds the last good site.", file=sys.stderr)
         return 1
-    clean = "--clean" in argv
-    if clean and STAGING.exists():
-        shutil.rmtree(STAGING)
+    if "--clean" in argv:  # as on a fresh clone: no environment, execution cache, drawings or printed pages
+        from . import pdf, svg
+
+        for cache in (STAGING, svg.CACHE, pdf.CACHE):
+            if cache.exists():
+                shutil.rmtree(cache)
     STAGING.mkdir(parents=True, exist_ok=True)
     current = notebook_inputs()
     changed = invalidate_changed(current)
