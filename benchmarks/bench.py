@@ -54,20 +54,13 @@ def page_assets(chromium, base: str, page_path: str, use_charts: bool = False) -
     page.on("request", lambda r: seen.append(urlparse(r.url).path) if urlparse(r.url).netloc == urlparse(base).netloc else None)
     page.goto(f"{base}/{page_path}", wait_until="load")
     if 'http-equiv="refresh"' in (browser.SITE / page_path).read_text(encoding="utf-8"):
-        page.wait_for_load_state("load")  # the root page leads on to the landing page
-        page.wait_for_timeout(300)
-        page.close()
-        return list(dict.fromkeys(seen))
-    if use_charts:
+        page.wait_for_load_state("load")  # the root page leads on to the landing page: nothing to scroll
+    elif use_charts:
         browser.draw_all_charts(page)
     else:
         for chart in page.locator("figure.ppp-chart").all():
             chart.scroll_into_view_if_needed()
-            # a large drawing is an image that loads when near the screen: wait for the shown one
-            chart.evaluate("""f => new Promise(done => {
-                const shown = () => Array.from(f.querySelectorAll(".ppp-static img")).filter(i => i.getClientRects().length);
-                const check = () => shown().every(i => i.complete && i.naturalWidth > 0) ? done(true) : setTimeout(check, 25);
-                setTimeout(check, 25); setTimeout(() => done(false), 3000); })""")
+            browser.wait_for_shown_drawing(chart, 3000)  # a large drawing loads when near the screen
         page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     page.wait_for_timeout(300)
     page.close()

@@ -188,8 +188,9 @@ def is_map(meta: dict) -> bool:
 
 
 #: A chart whose two static drawings (wide and narrow) are longer than this, inline, has them as
-#: files beside the page instead (see :func:`static_images`): the maps (world outlines) and the
-#: heatmaps (their cells a raster image). Inline they would make up half of a page's HTML.
+#: files beside the page instead (see :func:`static_images`): the maps (world outlines), the
+#: heatmaps (their cells a raster image), the timelines and the sunburst (many labels). Inline they
+#: would make up half of a page's HTML.
 INLINE_DRAWINGS_MAX = 40_000
 
 

@@ -170,14 +170,27 @@ def read_catalog(path: Path):
         return read_po(handle, abort_invalid=True)
 
 
+def catalog_path(lang: str, domain: str) -> Path:
+    return LOCALES / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def note_catalog(env, lang: str, domain: str) -> None:
+    """Make a Sphinx page depend on the edition's catalog ``domain``, so that a new translation
+    rewrites it. English has no catalogs, and Sphinx re-reads a page whose dependency is missing on
+    every build: no dependency then."""
+    path = catalog_path(lang, domain)
+    if path.exists():
+        env.note_dependency(str(path))
+
+
 def catalog_mtime(lang: str, domain: str) -> float:
-    path = LOCALES / lang / "LC_MESSAGES" / f"{domain}.po"
+    path = catalog_path(lang, domain)
     return path.stat().st_mtime if path.exists() else 0.0
 
 
 @lru_cache(maxsize=32)
 def _catalog(lang: str, domain: str, mtime: float) -> dict[str, str]:
-    path = LOCALES / lang / "LC_MESSAGES" / f"{domain}.po"
+    path = catalog_path(lang, domain)
     if not path.exists():
         return {}
     result = {}

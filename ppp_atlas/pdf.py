@@ -352,8 +352,6 @@ class _serve:
 
         class Server(http.server.ThreadingHTTPServer):
             def handle_error(self, request, client_address):
-                import sys
-
                 if not isinstance(sys.exc_info()[1], ConnectionError):  # a tab moved on mid-download
                     super().handle_error(request, client_address)
 

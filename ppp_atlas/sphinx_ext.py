@@ -324,9 +324,7 @@ def _data_translator(env):
     from . import editions
 
     lang = env.config.language or editions.SOURCE_LANGUAGE
-    catalog = editions.LOCALES / lang / "LC_MESSAGES" / "data.po"
-    if catalog.exists():  # English has none; Sphinx re-reads a page whose dependency is missing on every build
-        env.note_dependency(str(catalog))
+    editions.note_catalog(env, lang, "data")
     return editions.translator(lang, "data")
 
 

@@ -185,10 +185,8 @@ class WeightsForm(Directive):
         env.note_dependency(__file__)
         from . import editions
 
-        for domain in ("ppp", "charts"):  # the edition's words for the form (English has no catalog:
-            catalog = editions.LOCALES / _language(env) / "LC_MESSAGES" / f"{domain}.po"  # a missing
-            if catalog.exists():  # dependency would make Sphinx re-read the page on every build)
-                env.note_dependency(str(catalog))
+        for domain in ("ppp", "charts"):  # the edition's words for the form
+            editions.note_catalog(env, _language(env), domain)
         for name in ("ppp-weights.js", "ppp.css"):  # so that a change to either rewrites the page
             env.note_dependency(str(paths.ROOT / "ppp_atlas" / "static" / name))
         language = _language(env)

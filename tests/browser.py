@@ -85,6 +85,19 @@ def lay_out_everything(page) -> None:
     page.add_style_tag(content=".bd-article * { content-visibility: visible !important; }")
 
 
+SHOWN_DRAWING_JS = """(f, ms) => new Promise(done => {
+  const shown = () => Array.from(f.querySelectorAll(".ppp-static img")).filter(i => i.getClientRects().length);
+  const check = () => shown().every(i => i.complete && i.naturalWidth > 0) ? done(shown().length) : setTimeout(check, 25);
+  check(); setTimeout(() => done(-1), ms); })"""
+
+
+def wait_for_shown_drawing(figure, timeout_ms: int = 5000) -> int:
+    """Wait until the drawing a chart (``figure``, a locator) shows as an image has loaded (a large
+    drawing is a lazy image, fetched when near the screen). Returns how many images it shows (0
+    for an inline drawing), or -1 when they had not loaded in ``timeout_ms``."""
+    return figure.evaluate(SHOWN_DRAWING_JS, timeout_ms)
+
+
 def page_overflow(page) -> int:
     """How many px the page is wider than its window, every part laid out."""
     lay_out_everything(page)

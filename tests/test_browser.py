@@ -179,10 +179,7 @@ def test_a_drawing_kept_as_an_image_loads_when_its_chart_comes_into_view(chromiu
         assert figures
         for figure in figures:
             figure.scroll_into_view_if_needed()
-            shown = figure.evaluate("""f => new Promise(done => {
-                const shown = () => Array.from(f.querySelectorAll(".ppp-static img")).filter(i => i.getClientRects().length);
-                const check = () => shown().every(i => i.complete && i.naturalWidth > 0) ? done(shown().length) : setTimeout(check, 25);
-                check(); setTimeout(() => done(-1), 5000); })""")
+            shown = browser.wait_for_shown_drawing(figure)
             assert shown == 1, (figure.get_attribute("id"), "its drawing did not load" if shown == -1 else shown)
     finally:
         page.close()
