@@ -132,12 +132,13 @@ def pdf_bench(clean: float, clean_pdfs: float) -> None:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "ppp_atlas.pdf"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     unchanged = time.perf_counter() - started
-    share = clean_pdfs / max(clean - clean_pdfs, 1e-9)
-    print(f"\n{'PDF step of the clean build, every page (s)':<44}{clean_pdfs:>14.1f}")
-    print(f"{'rest of the clean build (s)':<44}{clean - clean_pdfs:>14.1f}")
-    print(f"{'PDF step, nothing changed (s)':<44}{unchanged:>14.1f}")
-    print(f"{'PDF step / rest of a clean build':<44}{share:>14.3f}{PDF_TARGETS['share']:>14}  "
-          f"{'yes' if share <= PDF_TARGETS['share'] else 'NO'}")
+    print(f"\n{'PDF step, nothing changed (s)':<44}{unchanged:>14.1f}")
+    if clean_pdfs == clean_pdfs:  # not NaN: a clean build was measured (no --no-build)
+        share = clean_pdfs / max(clean - clean_pdfs, 1e-9)
+        print(f"{'PDF step of the clean build, every page (s)':<44}{clean_pdfs:>14.1f}")
+        print(f"{'rest of the clean build (s)':<44}{clean - clean_pdfs:>14.1f}")
+        print(f"{'PDF step / rest of a clean build':<44}{share:>14.3f}{PDF_TARGETS['share']:>14}  "
+              f"{'yes' if share <= PDF_TARGETS['share'] else 'NO'}")
     print(f"\n{'PDF':<44}{'pages':>9}{'bytes':>14}")
     from pypdf import PdfReader
 

@@ -266,14 +266,12 @@ PREPARE = """async (site) => {
 }"""
 
 
-SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
-
-
 async def _print_page(page, job: dict, site: str) -> dict:
     await page.goto(job["url"], wait_until="load")
     info = await page.evaluate(PREPARE, site)
-    await page.wait_for_function(READY, timeout=60000)
-    await page.evaluate(SETTLED)  # the drawings in place and laid out: two frames later
+    # checked every 20 ms, not on animation frames: a tab that is not in front gets few of them, and
+    # page.pdf() lays the page out for print itself (waiting two frames cost a third of the print time)
+    await page.wait_for_function(READY, timeout=60000, polling=20)
     citation = short_citation(job["lang"], info["title"], job["public_url"], job["docname"])
     data = await page.pdf(format="A4", print_background=True, tagged=True, outline=True,
                           display_header_footer=True, margin=MARGIN,
