@@ -49,7 +49,7 @@ TEST_WORKERS ?= 2
 # tests/ on TEST_WORKERS processes (pytest-xdist); the notebooks (nbval) apart, in order, each in its one kernel
 # (a module-scoped fixture may be set up once per worker: the price of the split)
 test: book
-	$(PY) -m pytest -n $(TEST_WORKERS) tests
+	$(PY) -m pytest -n $(TEST_WORKERS) --durations=15 tests  # the slowest tests listed, to keep make test under 30 min
 	$(PY) -m pytest notebooks
 
 notebooks: setup
