@@ -17,6 +17,7 @@ Lighthouse scores are printed too when `npx lighthouse` is available (see issue 
 from __future__ import annotations
 
 import gzip
+import math
 import re
 import subprocess
 import sys
@@ -133,7 +134,7 @@ def pdf_bench(clean: float, clean_pdfs: float) -> None:
     subprocess.run([sys.executable, "-m", "ppp_atlas.pdf"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     unchanged = time.perf_counter() - started
     print(f"\n{'PDF step, nothing changed (s)':<44}{unchanged:>14.1f}")
-    if clean_pdfs == clean_pdfs:  # not NaN: a clean build was measured (no --no-build)
+    if not math.isnan(clean_pdfs):  # a clean build was measured (no --no-build)
         share = clean_pdfs / max(clean - clean_pdfs, 1e-9)
         print(f"{'PDF step of the clean build, every page (s)':<44}{clean_pdfs:>14.1f}")
         print(f"{'rest of the clean build (s)':<44}{clean - clean_pdfs:>14.1f}")

@@ -66,7 +66,6 @@ class HouseStyle(UnsrtStyle):
         known = FORMATTED.entries.get(memo)
         if known is None:
             known = FORMATTED.entries[memo] = super().format_entry(label, entry)
-            FORMATTED.changed = True
         return known
 
     def format_title(self, e, which_field, as_sentence=True):
@@ -134,8 +133,8 @@ class FormattedEntries:
 
     def __init__(self):
         self.entries: dict = {}
-        self.used: set = set()
-        self.changed = False
+        self.used: set = set()  # what this build formatted or reused
+        self.saved: set = set()  # what the file holds
         self.path = None
 
     @staticmethod
@@ -149,21 +148,22 @@ class FormattedEntries:
     def load(self, path: Path) -> None:
         import pickle
 
-        self.path, self.changed = path, False
+        self.path, self.saved = path, set()
         try:
             version, entries = pickle.loads(path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
             return
         if version == self._version():
             self.entries.update(entries)
+            self.saved = set(entries)
 
     def save(self) -> None:
         import pickle
 
-        if self.path is not None and self.changed:  # only what this build used: the file never grows
+        if self.path is not None and self.used != self.saved:  # the file holds what this build used
             kept = {k: v for k, v in self.entries.items() if k in self.used}
             self.path.write_bytes(pickle.dumps((self._version(), kept)))
-            self.changed = False
+            self.saved = set(kept)
 
 
 FORMATTED = FormattedEntries()
