@@ -8,19 +8,22 @@ good site; ``python -m ppp_atlas.pdf`` (``make pdf``) builds them later into ``_
    from the site served on loopback: light theme, the site's print stylesheet (``ppp-print.css``:
    no sidebars or buttons, code cells hidden, no figure split across pages, link addresses shown),
    every chart drawn first (``window.pppPrepareForPrint`` in ``ppp-page.js``, the function the
-   print button calls), links into the site rewritten to the published address, a running header
-   (book and chapter title) and footer (the chapter's short citation and URL); ``tagged=True``
-   and ``outline=True``. Several pages print at once in one browser.
+   print button calls), links into the site rewritten to the published address, the chapter's
+   title page put before its content (one print for both); ``tagged=True`` and ``outline=True``.
+   Several pages print at once in one browser, which then prints the front matter.
 2. Each printed page is cached in ``_build/pdf-cache/`` under a digest of its HTML and of everything
    that shapes the print (stylesheets, scripts, this module): an unchanged page is not printed again.
 3. :func:`assemble` joins the parts with pikepdf (qpdf): a title page (title, edition, version and
    date from ``CITATION.cff``, licence, how to cite) and, for the book, a table of contents with page
-   numbers; continuous page numbers (stamped from a printed sheet of numbers); bookmarks for every
+   numbers; continuous page numbers and the running header (book and chapter title) and footer (the
+   chapter's short citation and URL), stamped from printed sheets (Chromium's own header and footer
+   cost a tenth of the printing, and could not leave out the title page); bookmarks for every
    part, chapter and section (titles from the page, destinations from Chromium's outline); the tagged
-   structure of every part merged into one; links within a page kept (named destinations); document
-   title and language set; object streams; byte for byte the same from the same parts (no
-   timestamps, the /ID a digest of the content). Each printed page is parsed once, for its chapter
-   and for the book, and the three editions are assembled side by side, one process each.
+   structure of every part merged into one (the book leaves out the chapters' title pages and
+   their structure); links within a page kept (named destinations); document title and language
+   set; object streams; byte for byte the same from the same parts (no timestamps, the /ID a digest
+   of the content). Each printed page is parsed once, for its chapter and for the book, and the
+   three editions are assembled side by side, one process each.
 
 Output, per edition (``<edition>/`` is empty for English, ``uz/``, ``ru/``):
 ``<edition>/pdf/ppp-atlas-<lang>.pdf`` (the book) and ``<edition>/pdf/<docname>.pdf`` (each page).
@@ -191,8 +194,7 @@ def _digest(*chunks: bytes) -> str:
 
 
 #: Raise when a change to this module changes what a printed page looks like (reprints every page).
-PRINT_VERSION = "2"
-MARKS_VERSION = 2
+PRINT_VERSION = "3"
 #: Assembled PDFs are rebuilt when this module changes.
 ASSEMBLY = Path(__file__).read_bytes()
 
@@ -222,23 +224,6 @@ def short_citation(lang: str, title: str, url: str, pagename: str) -> str:
     return citations.apa(entry).render_as("text")
 
 
-def _band(left: str, right: str = "", size: str = "7.5pt") -> str:
-    e = html.escape
-    return (f'<div style="font-family:{FONT};font-size:{size};color:#444;width:100%;margin:0 16mm;'
-            f'display:flex;justify-content:space-between;gap:8mm;line-height:1.3">'
-            f'<span style="flex:1 1 auto">{e(left)}</span><span style="flex:0 0 auto;text-align:right;'
-            f'max-width:45%">{e(right)}</span></div>')
-
-
-def header_template(book: str, chapter: str) -> str:
-    return _band(book, chapter)
-
-
-def footer_template(citation: str) -> str:
-    # the right end is left free for the page number stamped by assemble()
-    return _band(citation, "").replace("margin:0 16mm", "margin:0 34mm 0 16mm")
-
-
 READY = """() => Array.from(document.querySelectorAll("div.ppp-plotly")).every(d => {
   const f = d.closest("figure") || d.parentNode;
   return d.querySelector(".main-svg") || (f && f.querySelector("svg, img"));
@@ -266,71 +251,89 @@ PREPARE = """async (site) => {
 }"""
 
 
-async def _print_page(page, job: dict, site: str) -> dict:
-    await page.goto(job["url"], wait_until="load")
-    info = await page.evaluate(PREPARE, site)
-    # checked every 20 ms, not on animation frames: a tab that is not in front gets few of them, and
-    # page.pdf() lays the page out for print itself (waiting two frames cost a third of the print time)
-    await page.wait_for_function(READY, timeout=60000, polling=20)
-    citation = short_citation(job["lang"], info["title"], job["public_url"], job["docname"])
-    data = await page.pdf(format="A4", print_background=True, tagged=True, outline=True,
-                          display_header_footer=True, margin=MARGIN,
-                          header_template=header_template(book_title(job["lang"]), info["title"]),
-                          footer_template=footer_template(citation))
-    return {"pdf": data, "title": info["title"], "headings": info["headings"], "citation": citation,
-            "charts": info["charts"]}
+INSERT_COVER = """(markup) => {
+  const t = document.createElement("template");
+  t.innerHTML = markup;
+  document.body.prepend(t.content);
+  return document.fonts.ready.then(() => true);
+}"""
 
 
-async def _print_html(page, markup: str, header: str | None = None, footer: str | None = None) -> bytes:
-    await page.set_content(markup, wait_until="load")
-    await page.evaluate("() => document.fonts.ready.then(() => true)")
-    options = dict(format="A4", print_background=True, tagged=True, outline=False, margin=MARGIN)
-    if header is not None:
-        options.update(display_header_footer=True, header_template=header, footer_template=footer or "<span></span>")
-    return await page.pdf(**options)
+class _Browser:
+    """One Chromium for the whole PDF step (pages, title pages, contents, sheets), started when the
+    first thing is to be printed, with a few tabs printing one document after another: opening a
+    tab costs about as much as loading a page in it, and a tab keeps the site's parsed styles and
+    scripts."""
 
+    def __init__(self, site_root: Path, tabs: int):
+        self.site_root, self.tab_count = site_root, max(1, tabs)
+        self._started, self._lock = None, asyncio.Lock()
 
-async def _run(jobs: list[dict], site_root: Path, fronts: list[dict], jobs_at_once: int) -> tuple[dict, dict]:
-    from playwright.async_api import async_playwright
+    async def __aenter__(self):
+        return self
 
-    from . import chromium
-
-    results: dict = {}
-    front_results: dict = {}
-    with _serve(site_root) as base:
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=chromium.executable(), args=chromium.ARGS)
-            context = await browser.new_context(viewport={"width": A4_CONTENT_PX, "height": 1000},
-                                                color_scheme="light", bypass_csp=True, reduced_motion="reduce")
-            await context.add_init_script("try { localStorage.setItem('mode', 'light'); "
-                                          "localStorage.setItem('theme', 'light'); } catch (e) {}")
-            # a few tabs, each printing one page after another: opening a tab costs about as much
-            # as loading a page in it, and a tab keeps the site's parsed styles and scripts
-            tabs: asyncio.Queue = asyncio.Queue()
-            for _ in range(max(1, min(jobs_at_once, len(jobs) + len(fronts)))):
-                tab = await context.new_page()
-                await tab.emulate_media(media="print", color_scheme="light")
-                tabs.put_nowait(tab)
-
-            async def one(job):
-                tab = await tabs.get()
-                try:
-                    job = dict(job, url=base + "/" + job["path"])
-                    results[job["key"]] = await _print_page(tab, job, site_url())
-                finally:
-                    tabs.put_nowait(tab)
-
-            async def front(item):
-                tab = await tabs.get()
-                try:
-                    front_results[item["key"]] = await _print_html(tab, item["html"], item.get("header"),
-                                                                   item.get("footer"))
-                finally:
-                    tabs.put_nowait(tab)
-
-            await asyncio.gather(*(one(j) for j in jobs), *(front(f) for f in fronts))
+    async def __aexit__(self, *exc):
+        if self._started is not None:
+            server, playwright, browser = self._started
             await browser.close()
-    return results, front_results
+            await playwright.stop()
+            server.__exit__(None, None, None)
+
+    async def _tabs(self) -> asyncio.Queue:
+        async with self._lock:
+            if self._started is None:
+                from playwright.async_api import async_playwright
+
+                from . import chromium
+
+                server = _serve(self.site_root)
+                self.base = server.__enter__()
+                playwright = await async_playwright().start()
+                browser = await playwright.chromium.launch(executable_path=chromium.executable(), args=chromium.ARGS)
+                self._started = (server, playwright, browser)
+                context = await browser.new_context(viewport={"width": A4_CONTENT_PX, "height": 1000},
+                                                    color_scheme="light", bypass_csp=True, reduced_motion="reduce")
+                await context.add_init_script("try { localStorage.setItem('mode', 'light'); "
+                                              "localStorage.setItem('theme', 'light'); } catch (e) {}")
+                self.queue = asyncio.Queue()
+                for _ in range(self.tab_count):
+                    tab = await context.new_page()
+                    await tab.emulate_media(media="print", color_scheme="light")
+                    self.queue.put_nowait(tab)
+        return self.queue
+
+    async def page(self, job: dict) -> dict:
+        """Print one page of the site, its title page first: the PDF, the page's title and
+        headings, its short citation and how many charts it has."""
+        queue = await self._tabs()
+        tab = await queue.get()
+        try:
+            await tab.goto(self.base + "/" + job["path"], wait_until="load")
+            info = await tab.evaluate(PREPARE, site_url())
+            citation = short_citation(job["lang"], info["title"], job["public_url"], job["docname"])
+            await tab.evaluate(INSERT_COVER, cover_section(job["lang"], info["title"], citation, job["public_url"]))
+            # checked every 20 ms, not on animation frames: a tab that is not in front gets few of
+            # them, and page.pdf() lays the page out for print itself
+            await tab.wait_for_function(READY, timeout=60000, polling=20)
+            # no header or footer from Chromium: they are stamped during assembly, and the title
+            # page has none
+            data = await tab.pdf(format="A4", print_background=True, tagged=True, outline=True, margin=MARGIN)
+        finally:
+            queue.put_nowait(tab)
+        return {"pdf": data, "title": info["title"], "headings": info["headings"], "citation": citation,
+                "charts": info["charts"]}
+
+    async def html(self, markup: str, tagged: bool = True) -> bytes:
+        """Print a document of its own (a title page, the contents; untagged: a sheet to stamp)."""
+        queue = await self._tabs()
+        tab = await queue.get()
+        try:
+            await tab.set_content(markup, wait_until="load")
+            await tab.evaluate("() => document.fonts.ready.then(() => true)")
+            return await tab.pdf(format="A4", print_background=True, tagged=tagged, outline=False,
+                                 margin=MARGIN if tagged else {"top": "0", "bottom": "0", "left": "0", "right": "0"})
+        finally:
+            queue.put_nowait(tab)
 
 
 class _serve:
@@ -363,48 +366,40 @@ class _serve:
         self.server.server_close()
 
 
-def print_pages(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) -> dict:
-    """Print every page of every edition whose digest is not yet in the cache. Returns
-    ``{(lang, docname): cache record}`` with ``pdf`` (path) and ``meta`` (title, headings)."""
+async def print_pages(browser: _Browser, site_root: Path, languages=editions.LANGUAGES) -> dict:
+    """Print every page of every edition whose digest is not yet in the cache (each with its title
+    page first). Returns ``{(lang, docname): cache record}`` with ``pdf`` (path) and ``meta`` (title,
+    headings and their pages, counted from the page after the title page)."""
     import pikepdf
 
     shapers = shapers_digest()
     records, jobs = {}, []
     for lang in languages:
+        # the title page's words and the book's metadata are printed with every page
+        cover_words = json.dumps([words_for(lang)(key) for key in sorted(WORDS)], ensure_ascii=False).encode()
         for doc in toc_order():
             relative = editions.site_prefix(lang) + doc + ".html"
             source = site_root / relative
-            key = _digest(source.read_bytes(), shapers.encode(), lang.encode(), doc.encode())[:24]
+            key = _digest(source.read_bytes(), shapers.encode(), lang.encode(), doc.encode(), cover_words)[:24]
             target = CACHE / "pages" / lang / f"{doc}.{key}.pdf"
             records[(lang, doc)] = {"key": key, "pdf": target, "meta": target.with_suffix(".json")}
             if not (target.exists() and target.with_suffix(".json").exists()):
                 jobs.append({"key": key, "lang": lang, "docname": doc, "path": relative,
                              "public_url": site_url() + relative})
-    if jobs:
-        # the longest pages first, so that no long page is left printing alone at the end
-        order = sorted(jobs, key=lambda job: (-(site_root / job["path"]).stat().st_size, job["path"]))
-        printed, _ = asyncio.run(_run(order, site_root, [], jobs_at_once))
-        for job in jobs:
-            record, result = records[(job["lang"], job["docname"])], printed[job["key"]]
-            record["pdf"].parent.mkdir(parents=True, exist_ok=True)
-            for stale in record["pdf"].parent.glob(f"{Path(job['docname']).name}.*"):
-                stale.unlink()
-            record["pdf"].write_bytes(result["pdf"])
-            meta = {k: v for k, v in result.items() if k != "pdf"}
-            with pikepdf.open(io.BytesIO(result["pdf"])) as printed_pdf:
-                meta["pages"] = len(printed_pdf.pages)
-                meta["marks"] = headings_with_pages(printed_pdf, result["headings"])
-            meta["marks_version"] = MARKS_VERSION
-            record["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    for record in records.values():  # a record from before pages and bookmarks were kept
-        meta = json.loads(record["meta"].read_text(encoding="utf-8"))
-        if meta.get("marks_version") != MARKS_VERSION:
-            with pikepdf.open(record["pdf"]) as printed_pdf:
-                meta["pages"] = len(printed_pdf.pages)
-                meta["marks"] = headings_with_pages(printed_pdf, meta["headings"])
-            meta["marks_version"] = MARKS_VERSION
-            record["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    printed = {j["key"] for j in jobs}
+    # the longest pages first, so that no long page is left printing alone at the end
+    order = sorted(jobs, key=lambda job: (-(site_root / job["path"]).stat().st_size, job["path"]))
+    printed = dict(zip((job["key"] for job in order), await asyncio.gather(*(browser.page(job) for job in order))))
+    for job in jobs:
+        record, result = records[(job["lang"], job["docname"])], printed[job["key"]]
+        record["pdf"].parent.mkdir(parents=True, exist_ok=True)
+        for stale in record["pdf"].parent.glob(f"{Path(job['docname']).name}.*"):
+            stale.unlink()
+        record["pdf"].write_bytes(result["pdf"])
+        meta = {k: v for k, v in result.items() if k != "pdf"}
+        with pikepdf.open(io.BytesIO(result["pdf"])) as printed_pdf:
+            meta["pages"] = len(printed_pdf.pages) - 1  # less the title page
+            meta["marks"] = headings_with_pages(printed_pdf, result["headings"])
+        record["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return {k: dict(v, printed=v["key"] in printed) for k, v in records.items()}
 
 
@@ -477,6 +472,38 @@ def contents_html(lang: str, entries: list[tuple[str, str, int | None]]) -> str:
             f'<h1>{e(word("contents"))}</h1><ol>{rows}</ol></main></body></html>')
 
 
+def cover_section(lang: str, title: str, citation: str, url: str) -> str:
+    """A chapter's title page, put before the page's own content when it is printed (so that the
+    chapter and its title page are one print): the cover's markup, its style scoped to it."""
+    inner = cover_html(lang, title, citation, url).split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    scoped = "".join(f".ppp-print-cover{rule}" for rule in (
+        f" {{ font-family: {FONT}; color: #1a1a1a; font-size: 11pt; line-height: 1.45; break-after: page; }}",
+        " h1, .ppp-print-cover h2, .ppp-print-cover p { font-family: inherit; color: #1a1a1a !important;"
+        " letter-spacing: normal; text-transform: none; font-weight: normal; }",
+        " h1, .ppp-print-cover h2 { font-weight: bold; }"))
+    scoped += "".join(f".ppp-print-cover {line}\n" for line in _PAGE_CSS.splitlines() if line.startswith(".cover"))
+    return (f'<section class="ppp-print-cover" lang="{editions.BCP47[lang]}"><style>{scoped}</style>'
+            + inner.replace('<main class="cover">', '<div class="cover">').replace("</main>", "</div>") + "</section>")
+
+
+def bands_html(bands: list[tuple[str, str, str]]) -> str:
+    """A sheet of A4 pages, one per ``(book title, chapter title, citation)``: the running header
+    and footer of that chapter's pages, placed where Chromium places its header and footer
+    templates, stamped onto the pages during assembly (:class:`_Stamper`)."""
+    e = html.escape
+    sheets = "".join(
+        f'<div class="s"><div class="h"><span class="l">{e(left)}</span><span class="r">{e(right)}</span></div>'
+        f'<div class="f"><span class="l">{e(citation)}</span></div></div>' for left, right, citation in bands)
+    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>'
+            '@page { size: A4; margin: 0; } body { margin: 0; }'
+            f'.s {{ position: relative; width: 210mm; height: 297mm; break-after: page; font-family: {FONT};'
+            ' font-size: 7.5pt; line-height: 1.3; color: #444; font-variant-ligatures: none; }'
+            '.h, .f { position: absolute; display: flex; justify-content: space-between; gap: 8mm; }'
+            '.h { top: 5.05mm; left: 16mm; right: 15.75mm; } .f { bottom: 5.25mm; left: 16mm; right: 34mm; }'
+            '.l { flex: 1 1 auto; } .r { flex: 0 0 auto; text-align: right; max-width: 45%; }'
+            f'</style></head><body>{sheets}</body></html>')
+
+
 def numbers_html(count: int) -> str:
     """``count`` A4 sheets, each blank but for its number where the footer leaves room."""
     sheets = "".join(f'<div class="s"><span>{n}</span></div>' for n in range(1, count + 1))
@@ -525,9 +552,10 @@ def _outline_items(pdf) -> list[tuple[int, str, int, float | None]]:
 
 
 def headings_with_pages(pdf, headings: list[list]) -> list[tuple[int, str, int, float | None]]:
-    """The page's own headings (level, text) with the page and height Chromium's outline gives
-    them. Chromium drops the space where a heading wraps, so titles are matched without spaces."""
-    outline = _outline_items(pdf)
+    """The page's own headings (level, text) with the page (counted from the page after the title
+    page, whose headings are left out) and height Chromium's outline gives them. Chromium drops the
+    space where a heading wraps, so titles are matched without spaces."""
+    outline = [(level, text, page - 1, top) for level, text, page, top in _outline_items(pdf) if page >= 1]
     squash = lambda s: "".join(s.split()).lower()  # noqa: E731
     result, start = [], 0
     for level, text in headings:
@@ -538,7 +566,7 @@ def headings_with_pages(pdf, headings: list[list]) -> list[tuple[int, str, int, 
                 break
         else:  # a heading Chromium left out of its outline: the page of the next one found
             result.append([level, text, None, None])
-    following = len(pdf.pages) - 1
+    following = len(pdf.pages) - 2
     for item in reversed(result):
         if item[2] is None:
             item[2] = following
@@ -628,6 +656,76 @@ class _Unwrap:
         return [node]
 
 
+class _TitlePage:
+    """Takes a chapter's title page (the first page of its print) out of the front of the page's
+    structure tree: the elements wholly on that page, and the marked content on it of elements
+    that go on (the page's body), which becomes marked-content references. The title page comes
+    first in the page, so what is on it is a prefix of the tree in reading order."""
+
+    def __init__(self, page):
+        import pikepdf
+
+        self.page, self.first = page, page.objgen
+        self.inside: set = set()  # the elements taken (and all under them)
+        self.marked = 0  # how many marked-content items were taken
+        self.Dictionary, self.Array, self.mcr = pikepdf.Dictionary, pikepdf.Array, pikepdf.Name.MCR
+
+    def _element(self, kid) -> bool:
+        return type(kid) is not int and isinstance(kid, self.Dictionary) and "/S" in kid
+
+    def _page(self, kid, page):
+        if type(kid) is int:
+            return page
+        own = kid.get("/Pg")
+        return own.objgen if own is not None else page
+
+    def _whole(self, node, page) -> bool:
+        page = self._page(node, page)
+        for kid in _items(node.get("/K")):
+            if not (self._whole(kid, page) if self._element(kid) else self._page(kid, page) == self.first):
+                return False
+        return True
+
+    def _note(self, node, page) -> None:
+        self.inside.add(node.objgen)
+        page = self._page(node, page)
+        for kid in _items(node.get("/K")):
+            if self._element(kid):
+                self._note(kid, page)
+            elif type(kid) is int or kid.get("/Type") == self.mcr:
+                self.marked += 1
+
+    def split(self, kids: list, page=None) -> tuple[list, list]:
+        """``(taken, rest)`` of ``kids``, the children of one element."""
+        taken = []
+        for i, kid in enumerate(kids):
+            if self._element(kid):
+                if self._whole(kid, page):
+                    self._note(kid, page)
+                    taken.append(kid)
+                    continue
+                inner = self._page(kid, page)
+                before = kid.get("/K")
+                sub_taken, sub_rest = self.split(_items(before), inner)
+                if sub_taken:
+                    taken += sub_taken
+                    if inner == self.first and any(type(k) is int for k in sub_rest):
+                        raise ValueError("a title page's element has marked content on later pages")
+                    kid.K = (self.Array(sub_rest) if isinstance(before, self.Array) or len(sub_rest) != 1
+                             else sub_rest[0])
+                    if "/Pg" in kid and kid.Pg.objgen == self.first:  # its content is on later pages now
+                        del kid["/Pg"]
+                return taken, kids[i:]
+            if self._page(kid, page) != self.first:
+                return taken, kids[i:]
+            if type(kid) is int:
+                kid = self.Dictionary({"/Type": self.mcr, "/Pg": self.page, "/MCID": kid})
+            if kid.get("/Type") == self.mcr:
+                self.marked += 1
+            taken.append(kid)
+        return taken, []
+
+
 class Part:
     """One printed PDF, parsed once (by qpdf, through pikepdf) and readied once to be joined into
     any number of assembled files (its chapter's and the book): its structure tree unwrapped and
@@ -635,14 +733,17 @@ class Part:
     destinations renamed after ``name`` (so that the parts' names cannot clash), and everything
     the assembled file copies from it besides the pages gathered in one array (``carry``): qpdf
     keeps one map of copied objects per source, so the pages and the structure copied later
-    share their copies."""
+    share their copies. With ``title_page``, the first page is a title page that the chapter's
+    PDF keeps and the book leaves out: its structure and parent-tree entries are kept apart
+    (``title_carry``), so that the book copies nothing of it."""
 
-    def __init__(self, data: bytes, name: str = ""):
+    def __init__(self, data: bytes, name: str = "", title_page: bool = False):
         import pikepdf
 
         self.digest = hashlib.sha256(data).digest()
         self.pdf = pikepdf.open(io.BytesIO(data))
         self.name = name
+        self.title_page = title_page
         self.carry = None
 
     def ready(self) -> "Part":
@@ -655,135 +756,177 @@ class Part:
         source_dests = pdf.Root.get("/Dests")
         dests: dict[str, object] = {}
         prefix = "/" + self.name.replace("/", "~") + "~" if self.name else "/"
+        first = pdf.pages[0].obj if self.title_page else None
+        title_keys = set()
         for page in pdf.pages:
             obj = page.obj
             if "/StructParents" in obj:
                 part_max = max(part_max, int(obj.StructParents))
+                if obj is first or (first is not None and obj.objgen == first.objgen):
+                    title_keys.add(int(obj.StructParents))
             for annot in obj.get("/Annots", ()):
                 if "/StructParent" in annot:
                     part_max = max(part_max, int(annot.StructParent))
+                    if first is not None and obj.objgen == first.objgen:
+                        title_keys.add(int(annot.StructParent))
                 dest = annot.get("/Dest")
                 if isinstance(dest, pikepdf.Name) and source_dests is not None and dest in source_dests:
                     new = prefix + str(dest)[1:]
                     dests[new] = source_dests[dest]
                     annot.Dest = pikepdf.Name(new)
-        top, values, keys, at_document = [], [], [], []
+        top, title_top, values, keys, title_values, title_keys_kept = [], [], [], [], [], []
+        at_document, title_at_document = [], []
         role_map = None
         root = pdf.Root.get("/StructTreeRoot")
         if root is not None:
             role_map = root.get("/RoleMap")
             unwrap = _Unwrap(pdf)
             dropped = unwrap.dropped
+            kids = []
             for kid in _items(root.get("/K")):
                 if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Document":  # one for the file
                     if kid.is_indirect:
                         dropped[kid.objgen] = _DOCUMENT
-                    for child in _items(kid.get("/K")):
-                        top += unwrap(child, _DOCUMENT)
+                    kids += _items(kid.get("/K"))
                 else:
-                    top += unwrap(kid, _DOCUMENT)
+                    kids.append(kid)
+            taken = []
+            if first is not None:
+                cut = _TitlePage(first)
+                taken, kids = cut.split(kids)
+            for child in kids:
+                top += unwrap(child, _DOCUMENT)
+            for child in taken:
+                title_top += unwrap(child, _DOCUMENT)
             entries = _nums(root.ParentTree) if "/ParentTree" in root else []
 
-            def mapped(item, where):
-                if isinstance(item, pikepdf.Dictionary) and item.is_indirect and item.objgen in dropped:
-                    item = dropped[item.objgen]
-                    if item is _DOCUMENT:
-                        at_document.append(where)
+            def mapped(item, where, title, sink):
+                if isinstance(item, pikepdf.Dictionary) and item.is_indirect:
+                    objgen = item.objgen
+                    if objgen in dropped:
+                        item = dropped[objgen]
+                        objgen = item.objgen if item is not _DOCUMENT else None
+                    # on the title page, marked content of an element that goes on is now the document's
+                    if item is _DOCUMENT or (title and objgen not in cut.inside):
+                        sink.append(where)
                         return None
                 return item
 
             for i in range(0, len(entries), 2):
                 key, value = int(entries[i]), entries[i + 1]
                 part_max = max(part_max, key)
-                keys.append(key)
+                title = key in title_keys
+                kept_keys, kept_values, sink = ((title_keys_kept, title_values, title_at_document) if title
+                                                else (keys, values, at_document))
+                kept_keys.append(key)
+                index = len(kept_keys) - 1
                 if isinstance(value, pikepdf.Array):
-                    values.append(pikepdf.Array([mapped(v, (len(keys) - 1, j)) for j, v in enumerate(value)]))
+                    if title and len(value) != cut.marked:
+                        raise ValueError(f"{self.name}: the title page's structure is not at the front of the "
+                                         f"page's ({len(value)} marked items on the page, {cut.marked} taken)")
+                    kept_values.append(pikepdf.Array([mapped(v, (index, j), title, sink) for j, v in enumerate(value)]))
                 else:
-                    values.append(mapped(value, (len(keys) - 1, None)))
+                    kept_values.append(mapped(value, (index, None), title, sink))
             if "/ParentTreeNextKey" in root:
                 part_max = max(part_max, int(root.ParentTreeNextKey) - 1)
         self.span = part_max + 1
         self.keys, self.at_document, self.dest_names = keys, at_document, list(dests)
+        self.title_keys, self.title_at_document = title_keys_kept, title_at_document
         self.has_roles = role_map is not None
-        self.top_count = len(top)
+        self.top_count, self.title_top_count = len(top), len(title_top)
         self.carry = pdf.make_indirect(pikepdf.Array(
             top + values + list(dests.values()) + ([role_map] if role_map is not None else [])))
+        self.title_carry = pdf.make_indirect(pikepdf.Array(title_top + title_values))
         return self
 
 
 class Sheet:
-    """The printed sheet of page numbers, read once: for each number, its drawing (resources
-    renamed, marked as an artifact) and the resources it needs."""
+    """A printed sheet (untagged) whose pages are drawn onto other pages: the page numbers, the
+    running headers and footers. Read once; for each page, its drawing (resources renamed after
+    ``prefix``, so that two sheets' names cannot clash; marked as a pagination artifact, outside
+    the tagged content) and the resources it needs."""
 
-    def __init__(self, numbers: bytes):
+    def __init__(self, data: bytes, prefix: str = "PPP"):
         import pikepdf
 
-        self.pdf = pikepdf.open(io.BytesIO(numbers))
+        self.pdf = pikepdf.open(io.BytesIO(data))
         self.pages = list(self.pdf.pages)
+        self.prefix = prefix
         self._prepared: dict[int, tuple[bytes, dict]] = {}
 
     def __len__(self) -> int:
         return len(self.pages)
 
-    def number(self, number: int) -> tuple[bytes, dict]:
+    def drawing(self, index: int) -> tuple[bytes, dict]:
+        """Page ``index`` (from 0) of the sheet."""
         import re
 
         import pikepdf
 
-        if number not in self._prepared:
-            source = self.pages[number - 1].obj
+        if index not in self._prepared:
+            source = self.pages[index].obj
             contents = source.Contents
             data = (b"".join(s.read_bytes() for s in contents) if isinstance(contents, pikepdf.Array)
                     else contents.read_bytes())
             resources = source.Resources
             names = {}
-            for kind in ("/Font", "/ExtGState"):
+            for kind in ("/Font", "/ExtGState", "/XObject"):
                 group = resources.get(kind)
                 for name in sorted(group.keys()) if group is not None else ():
                     value = group[name]
                     if not value.is_indirect:  # only an indirect object can be copied to another file
                         value = group[name] = self.pdf.make_indirect(value)
-                    names[(kind, name)] = ("/PPP" + name[1:], value)
+                    names[(kind, name)] = (f"/{self.prefix}{name[1:]}", value)
             for (kind, name), (new_name, _) in names.items():
-                data = re.sub(re.escape(name.encode()) + rb"(?=[\s/])", new_name.encode(), data)
-            data = re.sub(rb"/NonStruct <</MCID \d+ >>BDC", b"/Artifact BMC", data)
-            self._prepared[number] = (data, names)
-        return self._prepared[number]
+                data = re.sub(re.escape(name.encode()) + rb"(?=[\s/\[<(])", new_name.encode(), data)
+            data = b"/Artifact <</Type /Pagination>> BDC\nq\n" + data + b"\nQ\nEMC\n"
+            self._prepared[index] = (data, names)
+        return self._prepared[index]
+
+    def number(self, number: int) -> tuple[bytes, dict]:
+        """The drawing of page number ``number`` (a sheet of numbers counts from 1)."""
+        return self.drawing(number - 1)
 
 
 class _Stamper:
-    """Page numbers from the printed sheet of numbers, drawn on a page as an artifact (outside
-    the tagged content) by adding two small content streams around the page's own: no page
-    content is parsed or rewritten."""
+    """Drawings from printed sheets (page number, running header and footer) drawn on a page by
+    adding two small content streams around the page's own: no page content is parsed or
+    rewritten."""
 
-    def __init__(self, pdf, sheet: Sheet):
+    def __init__(self, pdf):
         import pikepdf
 
-        self.pdf, self.sheet = pdf, sheet
+        self.pdf = pdf
         self.opening = pdf.make_indirect(pikepdf.Stream(pdf, b"q\n"))
 
-    def stamp(self, page, number: int) -> None:
+    def stamp(self, page, drawings: list) -> None:
         import pikepdf
 
-        data, names = self.sheet.number(number)
+        if not drawings:
+            return
         mine = page.Resources
-        for (kind, _), (new_name, ref) in names.items():
-            if kind not in mine:
-                mine[kind] = pikepdf.Dictionary()
-            group = mine[kind]
-            if new_name not in group:
-                group[new_name] = self.pdf.copy_foreign(ref)  # qpdf copies each object once
+        for _, names in drawings:
+            for (kind, _), (new_name, ref) in names.items():
+                if kind not in mine:
+                    mine[kind] = pikepdf.Dictionary()
+                group = mine[kind]
+                if new_name not in group:
+                    group[new_name] = self.pdf.copy_foreign(ref)  # qpdf copies each object once
         contents = page.get("/Contents")
         existing = list(contents) if isinstance(contents, pikepdf.Array) else ([] if contents is None else [contents])
-        page.Contents = pikepdf.Array([self.opening, *existing, pikepdf.Stream(self.pdf, b"Q\n" + data)])
+        page.Contents = pikepdf.Array([self.opening, *existing,
+                                       pikepdf.Stream(self.pdf, b"Q\n" + b"".join(data for data, _ in drawings))])
 
 
 def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: int | None,
-             numbers: Sheet, date: str) -> bytes:
-    """Join PDFs (:class:`Part`, or the bytes of one) into one: tagged structures merged, page
-    numbers stamped from the sheet of numbers ``numbers`` (starting at ``number_from`` on the
-    second page; None: no numbers), bookmarks from ``outline`` (``(level, title, page index,
-    top)``, levels from 1), metadata set. The same parts give the same bytes."""
+             numbers: Sheet, date: str, title_pages: bool = True, bands: Sheet | None = None,
+             band_of: list | None = None) -> bytes:
+    """Join PDFs (:class:`Part`, or the bytes of one) into one: tagged structures merged (the
+    parts' title pages kept or, with ``title_pages`` False, left out), page numbers stamped from
+    the sheet of numbers ``numbers`` (starting at ``number_from`` on the second page; None: no
+    numbers), the running header and footer of page ``i`` from page ``band_of[i]`` of the sheet
+    ``bands`` (None: none), bookmarks from ``outline`` (``(level, title, page index, top)``,
+    levels from 1), metadata set. The same parts give the same bytes."""
     import pikepdf
     from pikepdf import Array, Dictionary, Name, String
 
@@ -795,11 +938,32 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
     document = pdf.make_indirect(Dictionary(S=Name.Document, Lang=String(editions.BCP47[lang]),
                                             P=structure_root))
     top_kids, nums, dests, next_key, role_map = [], [], {}, 0, None
+
+    def join(carry_array, top_count, keys, at_document) -> list:
+        """Copy one carry array: its top elements join the document, its parent-tree values
+        join ``nums``; returns what follows them."""
+        carry = list(pdf.copy_foreign(carry_array))
+        for kid in carry[:top_count]:
+            if isinstance(kid, Dictionary) and "/S" in kid:
+                kid.P = document
+        top_kids.extend(carry[:top_count])
+        values = carry[top_count:top_count + len(keys)]
+        for index, position in at_document:
+            if position is None:
+                values[index] = document
+            else:
+                values[index][position] = document
+        for key, value in zip(keys, values):
+            nums.extend([key + next_key, value])
+        return carry[top_count + len(keys):]
+
     for part in parts:
         part.ready()
         start = len(pdf.pages)
-        for page in part.pdf.pages:  # pages first: the structure copied next refers to these copies
-            pdf.pages.append(page)  # (named destinations are carried by the part, renamed)
+        with_title = part.title_page and title_pages
+        for page in part.pdf.pages[0 if with_title or not part.title_page else 1:]:
+            pdf.pages.append(page)  # pages first: the structure copied next refers to these copies
+            # (named destinations are carried by the part, renamed)
         if next_key:
             for page in pdf.pages[start:]:
                 obj = page.obj
@@ -808,28 +972,17 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
                 for annot in obj.get("/Annots", ()):
                     if "/StructParent" in annot:
                         annot.StructParent = int(annot.StructParent) + next_key
-        carry = list(pdf.copy_foreign(part.carry))
-        top = carry[:part.top_count]
-        for kid in top:
-            if isinstance(kid, Dictionary) and "/S" in kid:
-                kid.P = document
-        top_kids += top
-        values = carry[part.top_count:part.top_count + len(part.keys)]
-        for index, position in part.at_document:
-            if position is None:
-                values[index] = document
-            else:
-                values[index][position] = document
-        for key, value in zip(part.keys, values):
-            nums += [key + next_key, value]
-        rest = carry[part.top_count + len(part.keys):]
+        if with_title:  # the title page's structure, then the page's
+            join(part.title_carry, part.title_top_count, part.title_keys, part.title_at_document)
+        rest = join(part.carry, part.top_count, part.keys, part.at_document)
         dests.update(zip(part.dest_names, rest))
         if part.has_roles and role_map is None:
             role_map = rest[len(part.dest_names)]
         next_key += part.span
     document.K = Array(top_kids)
     structure_root.K = document
-    structure_root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(nums)))
+    pairs = sorted(zip(nums[::2], nums[1::2]), key=lambda pair: pair[0])  # a number tree is in key order
+    structure_root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array([x for pair in pairs for x in pair])))
     structure_root.ParentTreeNextKey = next_key
     if role_map is not None:
         structure_root.RoleMap = role_map
@@ -840,10 +993,14 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
     catalog.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     if dests:
         catalog.Dests = pdf.make_indirect(Dictionary({name: dests[name] for name in sorted(dests)}))
-    if number_from is not None:
-        stamper = _Stamper(pdf, numbers)
-        for number, page in enumerate(pdf.pages[1:], start=number_from):
-            stamper.stamp(page.obj, number)
+    stamper = _Stamper(pdf)
+    for index, page in enumerate(pdf.pages):
+        drawings = []
+        if bands is not None and band_of is not None and band_of[index] is not None:
+            drawings.append(bands.drawing(band_of[index]))
+        if number_from is not None and index >= 1:
+            drawings.append(numbers.number(number_from + index - 1))
+        stamper.stamp(page.obj, drawings)
     with pdf.open_outline() as tree:
         parents: dict[int, object] = {}
         for level, text, page_index, top in outline:
@@ -879,55 +1036,12 @@ def _page_count(data: bytes) -> int:
 
 def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) -> dict:
     """Print what changed and write every edition's PDFs into ``site_root``. Returns a summary."""
+    started = time.time()
+    summary, front, raw, info = asyncio.run(_print_all(site_root, languages, jobs_at_once))
     from .citations import book_metadata
 
-    started = time.time()
-    records = print_pages(site_root, languages, jobs_at_once)
-    printed = sum(1 for r in records.values() if r["printed"])
     meta = book_metadata()
     shapers = shapers_digest()
-    summary = {"printed": printed, "pages": len(records), "editions": {}}
-    # the front matter: title pages, contents (twice: once to learn its length) and the numbers
-    raw = {k: r["pdf"].read_bytes() for k, r in records.items()}
-    info = {k: json.loads(r["meta"].read_text(encoding="utf-8")) for k, r in records.items()}
-    lengths = {k: i["pages"] for k, i in info.items()}
-    fronts, plans = [], {}
-    for lang in languages:
-        site = site_url() + editions.site_prefix(lang)
-        book = book_title(lang)
-        book_cite = f"{'; '.join(meta['authors'])} ({meta['date'][:4]}). {book} (version {meta['version']}). {site}"
-        plans[lang] = {"book_cite": book_cite}
-        fronts.append({"key": f"{lang}:cover", "html": cover_html(lang, None, book_cite, site)})
-        for doc in toc_order():
-            i = info[(lang, doc)]
-            fronts.append({"key": f"{lang}:cover:{doc}",
-                           "html": cover_html(lang, i["title"], i["citation"], site + doc + ".html")})
-    guesses = {}
-    for lang in languages:
-        entries, _ = _book_plan(lang, raw, info, 1)
-        guesses[lang] = max(1, -(-len(entries) // 40))
-        fronts.append(_contents_item(lang, _book_plan(lang, raw, info, guesses[lang])[0]))
-    longest = max(lengths.values()) + 1
-    total_guess = {lang: 2 + sum(lengths[(lang, d)] for d in toc_order()) for lang in languages}
-    fronts.append({"key": "numbers", "html": numbers_html(max(total_guess.values()) + 12 + longest)})
-    front_key = _digest(json.dumps([f["html"] for f in fronts], ensure_ascii=False).encode(), shapers.encode())[:24]
-    front_cache = CACHE / "front" / f"{front_key}.json"
-    if front_cache.exists():
-        front = {k: bytes.fromhex(v) for k, v in json.loads(front_cache.read_text()).items()}
-    else:
-        _, front = asyncio.run(_run([], site_root, fronts, jobs_at_once))
-        front_cache.parent.mkdir(parents=True, exist_ok=True)
-        for old in front_cache.parent.glob("*.json"):
-            old.unlink()
-        front_cache.write_text(json.dumps({k: v.hex() for k, v in front.items()}))
-    for lang in languages:  # the contents took more (or fewer) pages than guessed: print them again
-        for _ in range(3):
-            pages_now = _page_count(front[f"{lang}:contents"])
-            if pages_now == guesses[lang]:
-                break
-            guesses[lang] = pages_now
-            item = _contents_item(lang, _book_plan(lang, raw, info, pages_now)[0])
-            front[item["key"]] = asyncio.run(_run([], site_root, [item], 1))[1][item["key"]]
     # the editions are assembled side by side, one process each (qpdf is quick, the Python between
     # its calls is what takes the time)
     jobs = {lang: (site_root, lang, {k: v for k, v in raw.items() if k[0] == lang},
@@ -947,34 +1061,92 @@ def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) 
     return summary
 
 
+async def _print_all(site_root: Path, languages, jobs_at_once: int):
+    """Everything the PDFs need printed, in one browser: the pages (each with its title page), then
+    the front matter (the book's title page and contents, the sheets of running headers and of
+    page numbers) unless the same was printed before."""
+    from .citations import book_metadata
+
+    async with _Browser(site_root, jobs_at_once) as browser:
+        records = await print_pages(browser, site_root, languages)
+        printed = sum(1 for r in records.values() if r["printed"])
+        meta = book_metadata()
+        shapers = shapers_digest()
+        summary = {"printed": printed, "pages": len(records), "editions": {}}
+        raw = {k: r["pdf"].read_bytes() for k, r in records.items()}
+        info = {k: json.loads(r["meta"].read_text(encoding="utf-8")) for k, r in records.items()}
+        lengths = {k: i["pages"] for k, i in info.items()}
+        fronts = []
+        for lang in languages:
+            site = site_url() + editions.site_prefix(lang)
+            fronts.append({"key": f"{lang}:cover", "html": cover_html(lang, None, _book_citation(lang), site)})
+            book = book_title(lang)
+            bands = [(book, words_for(lang)("contents"), _book_citation(lang))]
+            bands += [(book, info[(lang, doc)]["title"], info[(lang, doc)]["citation"]) for doc in toc_order()]
+            fronts.append({"key": f"{lang}:bands", "html": bands_html(bands), "tagged": False})
+        guesses = {}
+        for lang in languages:  # the contents, twice if need be: once to learn how many pages they take
+            entries, _ = _book_plan(lang, raw, info, 1)
+            guesses[lang] = max(1, -(-len(entries) // 40))
+            fronts.append(_contents_item(lang, _book_plan(lang, raw, info, guesses[lang])[0]))
+        longest = max(lengths.values()) + 1
+        total_guess = {lang: 2 + sum(lengths[(lang, d)] for d in toc_order()) for lang in languages}
+        fronts.append({"key": "numbers", "html": numbers_html(max(total_guess.values()) + 12 + longest),
+                       "tagged": False})
+        front_key = _digest(json.dumps([[f["html"], f.get("tagged", True)] for f in fronts],
+                                       ensure_ascii=False).encode(), shapers.encode())[:24]
+        front_cache = CACHE / "front" / f"{front_key}.json"
+        if front_cache.exists():
+            front = {k: bytes.fromhex(v) for k, v in json.loads(front_cache.read_text()).items()}
+        else:
+            done = await asyncio.gather(*(browser.html(f["html"], f.get("tagged", True)) for f in fronts))
+            front = {f["key"]: data for f, data in zip(fronts, done)}
+            for lang in languages:  # the contents took more (or fewer) pages than guessed: print them again
+                for _ in range(3):
+                    pages_now = _page_count(front[f"{lang}:contents"])
+                    if pages_now == guesses[lang]:
+                        break
+                    guesses[lang] = pages_now
+                    item = _contents_item(lang, _book_plan(lang, raw, info, pages_now)[0])
+                    front[item["key"]] = await browser.html(item["html"])
+            front_cache.parent.mkdir(parents=True, exist_ok=True)
+            for old in front_cache.parent.glob("*.json"):
+                old.unlink()
+            front_cache.write_text(json.dumps({k: v.hex() for k, v in front.items()}))
+    return summary, front, raw, info
+
+
 def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, meta: dict, shapers: str) -> dict:
-    """One edition's PDFs, each page parsed once for its chapter and the book; what is in the
-    cache already is copied from there."""
+    """One edition's PDFs, each page parsed once for its chapter and once for the book (without
+    its title page); what is in the cache already is copied from there."""
     lengths = {k: i["pages"] for k, i in info.items()}
-    numbers = Sheet(front["numbers"])
+    numbers = Sheet(front["numbers"], "PPN")
+    bands = Sheet(front[f"{lang}:bands"], "PPB")
+    band_index = {doc: 1 + i for i, doc in enumerate(toc_order())}
     parsed: dict = {}
 
-    def part(key):
-        if key not in parsed:
-            parsed[key] = Part(raw[key], key[1]) if isinstance(key, tuple) else Part(front[key])
-        return parsed[key]
+    def part(doc):
+        if doc not in parsed:
+            parsed[doc] = Part(raw[(lang, doc)], doc, title_page=True)
+        return parsed[doc]
 
     outdir = site_root / editions.site_prefix(lang) / PDF_DIR
     outdir.mkdir(parents=True, exist_ok=True)
     word = words_for(lang)
     book = book_title(lang)
     stats = {"chapters": {}, "book": None}
-    # chapters: title page + the page
+    # chapters: title page + the page, as printed
     for doc in toc_order():
         key = (lang, doc)
-        digest = _digest(raw[key], front[f"{lang}:cover:{doc}"], shapers.encode(), ASSEMBLY)[:24]
+        digest = _digest(raw[key], front[f"{lang}:bands"], front["numbers"], shapers.encode(), ASSEMBLY)[:24]
         cached = CACHE / "chapters" / lang / f"{doc}.{digest}.pdf"
         if not cached.exists():
             outline = [(1, word("title_page"), 0, None)]
             outline += [(lvl, text, page + 1, top) for lvl, text, page, top in info[key]["marks"]]
-            data = assemble([Part(front[f"{lang}:cover:{doc}"]), part(key)], lang=lang,
+            data = assemble([part(doc)], lang=lang,
                             title=f"{info[key]['title']} — {book}", outline=outline, number_from=2,
-                            numbers=numbers, date=meta["date"])
+                            numbers=numbers, date=meta["date"], bands=bands,
+                            band_of=[None] + [band_index[doc]] * lengths[key])
             cached.parent.mkdir(parents=True, exist_ok=True)
             for stale in cached.parent.glob(f"{Path(doc).name}.*.pdf"):
                 stale.unlink()
@@ -983,16 +1155,20 @@ def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, met
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, target)
         stats["chapters"][doc] = {"pages": 1 + lengths[key], "bytes": cached.stat().st_size}
-    # the book: title page, contents, every page
-    digest = _digest(*(raw[(lang, d)] for d in toc_order()), front[f"{lang}:cover"],
-                     front[f"{lang}:contents"], shapers.encode(), front["numbers"], ASSEMBLY)[:24]
+    # the book: title page, contents, every page (without its title page)
+    digest = _digest(*(raw[(lang, d)] for d in toc_order()), front[f"{lang}:cover"], front[f"{lang}:contents"],
+                     front[f"{lang}:bands"], shapers.encode(), front["numbers"], ASSEMBLY)[:24]
     cached = CACHE / "books" / f"{lang}.{digest}.pdf"
     contents_pages = _page_count(front[f"{lang}:contents"])
     if not cached.exists():
         _, outline = _book_plan(lang, raw, info, contents_pages)
-        parts = [part(f"{lang}:cover"), part(f"{lang}:contents"), *(part((lang, d)) for d in toc_order())]
+        parts = [Part(front[f"{lang}:cover"]), Part(front[f"{lang}:contents"]),
+                 *(part(d) for d in toc_order())]
+        band_of = [None] + [0] * contents_pages
+        for doc in toc_order():
+            band_of += [band_index[doc]] * lengths[(lang, doc)]
         data = assemble(parts, lang=lang, title=book, outline=outline, number_from=2, numbers=numbers,
-                        date=meta["date"])
+                        date=meta["date"], title_pages=False, bands=bands, band_of=band_of)
         cached.parent.mkdir(parents=True, exist_ok=True)
         for stale in cached.parent.glob(f"{lang}.*.pdf"):
             stale.unlink()
@@ -1025,9 +1201,7 @@ def _book_plan(lang: str, raw: dict, info: dict, contents_pages: int):
 
 
 def _contents_item(lang: str, entries) -> dict:
-    book = book_title(lang)
-    return {"key": f"{lang}:contents", "html": contents_html(lang, entries),
-            "header": header_template(book, words_for(lang)("contents")), "footer": footer_template(_book_citation(lang))}
+    return {"key": f"{lang}:contents", "html": contents_html(lang, entries)}
 
 
 def _book_citation(lang: str) -> str:

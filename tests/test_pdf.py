@@ -323,6 +323,43 @@ def test_every_tagged_content_and_link_of_the_book_has_its_element(site, lang):
     assert checked > 10_000 and problems[:10] == []
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_book_leaves_out_the_chapters_title_pages(site, lang):
+    """Each page is printed once with its title page first; the book keeps neither those pages nor
+    anything of their structure (no page object or element of theirs is copied into it)."""
+    import pikepdf
+
+    with pikepdf.open(book(site, lang)) as whole:
+        pages = {page.obj.objgen for page in whole.pages}
+        page_objects = {o.objgen for o in whole.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/Page"}
+        assert page_objects == pages
+        strays = [o.objgen for o in whole.objects if isinstance(o, pikepdf.Dictionary) and "/Pg" in o
+                  and o.Pg.objgen not in pages]
+        assert strays == []
+    # where each chapter starts in the book (its bookmark), its own heading, not its title page
+    r = reader(book(site, lang))
+    chapter_of = squash(editions.translator(lang, "ppp")(pdf.WORDS["chapter_of"]))
+    starts = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                starts.setdefault(str(item.title), r.get_destination_page_number(item))
+
+    walk(r.outline)
+    checked = 0
+    for doc in pdf.toc_order():
+        h1 = headings(edition_root(site, lang) / f"{doc}.html")[0][1]
+        text = squash(r.pages[starts[h1]].extract_text())
+        assert squash(h1)[:30] in text and chapter_of not in text, doc
+        checked += 1
+    assert checked == len(pdf.toc_order())
+    first = squash(reader(chapter(site, lang, "book/germany")).pages[0].extract_text())
+    assert chapter_of in first
+
+
 def test_links_within_a_page_lead_somewhere(site):
     r = reader(chapter(site, "en", "notebooks/attack-statistics"))
     dests = r.trailer["/Root"].get("/Dests")
