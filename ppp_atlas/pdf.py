@@ -267,39 +267,42 @@ class _Browser:
 
     def __init__(self, site_root: Path, tabs: int):
         self.site_root, self.tab_count = site_root, max(1, tabs)
-        self._started, self._lock = None, asyncio.Lock()
+        self._lock, self.queue = asyncio.Lock(), None
+        self._server = self._playwright = self._browser = None
 
     async def __aenter__(self):
         return self
 
-    async def __aexit__(self, *exc):
-        if self._started is not None:
-            server, playwright, browser = self._started
-            await browser.close()
-            await playwright.stop()
-            server.__exit__(None, None, None)
+    async def __aexit__(self, *exc):  # whatever was started, also after a failure midway
+        if self._browser is not None:
+            await self._browser.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
+        if self._server is not None:
+            self._server.__exit__(None, None, None)
 
     async def _tabs(self) -> asyncio.Queue:
         async with self._lock:
-            if self._started is None:
+            if self.queue is None:
                 from playwright.async_api import async_playwright
 
                 from . import chromium
 
-                server = _serve(self.site_root)
-                self.base = server.__enter__()
-                playwright = await async_playwright().start()
-                browser = await playwright.chromium.launch(executable_path=chromium.executable(), args=chromium.ARGS)
-                self._started = (server, playwright, browser)
+                self._server = _serve(self.site_root)
+                self.base = self._server.__enter__()
+                self._playwright = await async_playwright().start()
+                browser = self._browser = await self._playwright.chromium.launch(
+                    executable_path=chromium.executable(), args=chromium.ARGS)
                 context = await browser.new_context(viewport={"width": A4_CONTENT_PX, "height": 1000},
                                                     color_scheme="light", bypass_csp=True, reduced_motion="reduce")
                 await context.add_init_script("try { localStorage.setItem('mode', 'light'); "
                                               "localStorage.setItem('theme', 'light'); } catch (e) {}")
-                self.queue = asyncio.Queue()
+                queue: asyncio.Queue = asyncio.Queue()
                 for _ in range(self.tab_count):
                     tab = await context.new_page()
                     await tab.emulate_media(media="print", color_scheme="light")
-                    self.queue.put_nowait(tab)
+                    queue.put_nowait(tab)
+                self.queue = queue
         return self.queue
 
     async def page(self, job: dict) -> dict:
@@ -486,7 +489,7 @@ def cover_section(lang: str, title: str, citation: str, url: str) -> str:
             + inner.replace('<main class="cover">', '<div class="cover">').replace("</main>", "</div>") + "</section>")
 
 
-def bands_html(bands: list[tuple[str, str, str]]) -> str:
+def bands_html(lang: str, bands: list[tuple[str, str, str]]) -> str:
     """A sheet of A4 pages, one per ``(book title, chapter title, citation)``: the running header
     and footer of that chapter's pages, placed where Chromium places its header and footer
     templates, stamped onto the pages during assembly (:class:`_Stamper`)."""
@@ -494,7 +497,7 @@ def bands_html(bands: list[tuple[str, str, str]]) -> str:
     sheets = "".join(
         f'<div class="s"><div class="h"><span class="l">{e(left)}</span><span class="r">{e(right)}</span></div>'
         f'<div class="f"><span class="l">{e(citation)}</span></div></div>' for left, right, citation in bands)
-    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>'
+    return (f'<!DOCTYPE html><html lang="{editions.BCP47[lang]}"><head><meta charset="utf-8"><style>'
             '@page { size: A4; margin: 0; } body { margin: 0; }'
             f'.s {{ position: relative; width: 210mm; height: 297mm; break-after: page; font-family: {FONT};'
             ' font-size: 7.5pt; line-height: 1.3; color: #444; font-variant-ligatures: none; }'
@@ -1083,7 +1086,7 @@ async def _print_all(site_root: Path, languages, jobs_at_once: int):
             book = book_title(lang)
             bands = [(book, words_for(lang)("contents"), _book_citation(lang))]
             bands += [(book, info[(lang, doc)]["title"], info[(lang, doc)]["citation"]) for doc in toc_order()]
-            fronts.append({"key": f"{lang}:bands", "html": bands_html(bands), "tagged": False})
+            fronts.append({"key": f"{lang}:bands", "html": bands_html(lang, bands), "tagged": False})
         guesses = {}
         for lang in languages:  # the contents, twice if need be: once to learn how many pages they take
             entries, _ = _book_plan(lang, raw, info, 1)
