@@ -33,9 +33,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import heapq
 import html
 import io
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -267,7 +269,7 @@ class _Browser:
 
     def __init__(self, site_root: Path, tabs: int):
         self.site_root, self.tab_count = site_root, max(1, tabs)
-        self._lock, self.queue = asyncio.Lock(), None
+        self._lock, self.free, self.waiting, self._order = asyncio.Lock(), None, [], 0
         self._server = self._playwright = self._browser = None
 
     async def __aenter__(self):
@@ -281,9 +283,11 @@ class _Browser:
         if self._server is not None:
             self._server.__exit__(None, None, None)
 
-    async def _tabs(self) -> asyncio.Queue:
+    async def _take(self, priority: int):
+        """A free tab; while none is free, the waiter of lowest ``priority`` (then the earliest)
+        gets the next one, so that an edition's front matter goes before the next edition's pages."""
         async with self._lock:
-            if self.queue is None:
+            if self.free is None:
                 from playwright.async_api import async_playwright
 
                 from . import chromium
@@ -297,19 +301,31 @@ class _Browser:
                                                     color_scheme="light", bypass_csp=True, reduced_motion="reduce")
                 await context.add_init_script("try { localStorage.setItem('mode', 'light'); "
                                               "localStorage.setItem('theme', 'light'); } catch (e) {}")
-                queue: asyncio.Queue = asyncio.Queue()
+                tabs = []
                 for _ in range(self.tab_count):
                     tab = await context.new_page()
                     await tab.emulate_media(media="print", color_scheme="light")
-                    queue.put_nowait(tab)
-                self.queue = queue
-        return self.queue
+                    tabs.append(tab)
+                self.free = tabs
+        if self.free and not self.waiting:
+            return self.free.pop()
+        waiter = asyncio.get_running_loop().create_future()
+        self._order += 1
+        heapq.heappush(self.waiting, (priority, self._order, waiter))
+        return await waiter
+
+    def _give(self, tab) -> None:
+        while self.waiting:
+            _, _, waiter = heapq.heappop(self.waiting)
+            if not waiter.done():
+                waiter.set_result(tab)
+                return
+        self.free.append(tab)
 
     async def page(self, job: dict) -> dict:
         """Print one page of the site, its title page first: the PDF, the page's title and
         headings, its short citation and how many charts it has."""
-        queue = await self._tabs()
-        tab = await queue.get()
+        tab = await self._take(job.get("priority", 1))
         try:
             await tab.goto(self.base + "/" + job["path"], wait_until="load")
             info = await tab.evaluate(PREPARE, site_url())
@@ -322,21 +338,20 @@ class _Browser:
             # page has none
             data = await tab.pdf(format="A4", print_background=True, tagged=True, outline=True, margin=MARGIN)
         finally:
-            queue.put_nowait(tab)
+            self._give(tab)
         return {"pdf": data, "title": info["title"], "headings": info["headings"], "citation": citation,
                 "charts": info["charts"]}
 
     async def html(self, markup: str, tagged: bool = True) -> bytes:
         """Print a document of its own (a title page, the contents; untagged: a sheet to stamp)."""
-        queue = await self._tabs()
-        tab = await queue.get()
+        tab = await self._take(0)
         try:
             await tab.set_content(markup, wait_until="load")
             await tab.evaluate("() => document.fonts.ready.then(() => true)")
             return await tab.pdf(format="A4", print_background=True, tagged=tagged, outline=False,
                                  margin=MARGIN if tagged else {"top": "0", "bottom": "0", "left": "0", "right": "0"})
         finally:
-            queue.put_nowait(tab)
+            self._give(tab)
 
 
 class _serve:
@@ -369,7 +384,8 @@ class _serve:
         self.server.server_close()
 
 
-async def print_pages(browser: _Browser, site_root: Path, languages=editions.LANGUAGES) -> dict:
+async def print_pages(browser: _Browser, site_root: Path, languages=editions.LANGUAGES,
+                      priority: int = 1) -> dict:
     """Print every page of every edition whose digest is not yet in the cache (each with its title
     page first). Returns ``{(lang, docname): cache record}`` with ``pdf`` (path) and ``meta`` (title,
     headings and their pages, counted from the page after the title page)."""
@@ -388,7 +404,7 @@ async def print_pages(browser: _Browser, site_root: Path, languages=editions.LAN
             records[(lang, doc)] = {"key": key, "pdf": target, "meta": target.with_suffix(".json")}
             if not (target.exists() and target.with_suffix(".json").exists()):
                 jobs.append({"key": key, "lang": lang, "docname": doc, "path": relative,
-                             "public_url": site_url() + relative})
+                             "public_url": site_url() + relative, "priority": priority})
     # the longest pages first, so that no long page is left printing alone at the end
     order = sorted(jobs, key=lambda job: (-(site_root / job["path"]).stat().st_size, job["path"]))
     printed = dict(zip((job["key"] for job in order), await asyncio.gather(*(browser.page(job) for job in order))))
@@ -1039,84 +1055,90 @@ def _page_count(data: bytes) -> int:
 
 def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) -> dict:
     """Print what changed and write every edition's PDFs into ``site_root``. Returns a summary."""
+    from concurrent.futures import ProcessPoolExecutor
+
     started = time.time()
-    summary, front, raw, info = asyncio.run(_print_all(site_root, languages, jobs_at_once))
+    # an edition is assembled (in a process of its own: qpdf is quick, the Python between its calls
+    # is what takes the time) as soon as its pages and front matter are printed, while the browser
+    # prints the next edition
+    workers = min(int(os.environ.get("PPP_PDF_WORKERS", "3")), len(languages), os.cpu_count() or 1)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) if workers > 1 else None
+    if pool is not None:  # all its workers forked now, before the browser's and the server's threads exist
+        pool.submit(int).result()
+    try:
+        summary = asyncio.run(_print_and_assemble(site_root, languages, jobs_at_once, pool))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    summary["seconds"] = round(time.time() - started, 1)
+    summary["assembly_seconds"] = round(time.time() - summary.pop("printed_at"), 1)
+    return summary
+
+
+async def _print_and_assemble(site_root: Path, languages, jobs_at_once: int, pool) -> dict:
+    """In one browser, each edition in turn: its pages (each with its title page), then its front
+    matter (the book's title page and contents, the sheets of running headers and of page
+    numbers) unless the same was printed before; then its assembly, while the next one prints."""
     from .citations import book_metadata
 
     meta = book_metadata()
     shapers = shapers_digest()
-    # the editions are assembled side by side, one process each (qpdf is quick, the Python between
-    # its calls is what takes the time)
-    jobs = {lang: (site_root, lang, {k: v for k, v in raw.items() if k[0] == lang},
-                   {k: v for k, v in info.items() if k[0] == lang}, front, meta, shapers) for lang in languages}
-    workers = min(int(os.environ.get("PPP_PDF_WORKERS", "3")), len(jobs), os.cpu_count() or 1)
-    assembling = time.time()
-    if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
+    summary: dict = {"printed": 0, "pages": 0, "editions": {}, "printed_at": time.time()}
+    loop = asyncio.get_running_loop()
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = {lang: pool.submit(_edition, *args) for lang, args in jobs.items()}
-            summary["editions"] = {lang: future.result() for lang, future in done.items()}
-    else:
-        summary["editions"] = {lang: _edition(*args) for lang, args in jobs.items()}
-    summary["seconds"] = round(time.time() - started, 1)
-    summary["assembly_seconds"] = round(time.time() - assembling, 1)
+    async def edition(browser, lang: str, priority: int) -> dict:
+        records = await print_pages(browser, site_root, [lang], priority)
+        summary["printed"] += sum(1 for r in records.values() if r["printed"])
+        summary["pages"] += len(records)
+        raw = {k: r["pdf"].read_bytes() for k, r in records.items()}
+        info = {k: json.loads(r["meta"].read_text(encoding="utf-8")) for k, r in records.items()}
+        front = await _front_matter(browser, lang, raw, info, shapers)
+        summary["printed_at"] = time.time()
+        args = (site_root, lang, raw, info, front, meta, shapers)
+        if pool is None:
+            return _edition(*args)
+        return await loop.run_in_executor(pool, _edition, *args)
+
+    async with _Browser(site_root, jobs_at_once) as browser:
+        done = await asyncio.gather(*(edition(browser, lang, 1 + i) for i, lang in enumerate(languages)))
+    summary["editions"] = dict(zip(languages, done))
     return summary
 
 
-async def _print_all(site_root: Path, languages, jobs_at_once: int):
-    """Everything the PDFs need printed, in one browser: the pages (each with its title page), then
-    the front matter (the book's title page and contents, the sheets of running headers and of
-    page numbers) unless the same was printed before."""
-    from .citations import book_metadata
-
-    async with _Browser(site_root, jobs_at_once) as browser:
-        records = await print_pages(browser, site_root, languages)
-        printed = sum(1 for r in records.values() if r["printed"])
-        meta = book_metadata()
-        shapers = shapers_digest()
-        summary = {"printed": printed, "pages": len(records), "editions": {}}
-        raw = {k: r["pdf"].read_bytes() for k, r in records.items()}
-        info = {k: json.loads(r["meta"].read_text(encoding="utf-8")) for k, r in records.items()}
-        lengths = {k: i["pages"] for k, i in info.items()}
-        fronts = []
-        for lang in languages:
-            site = site_url() + editions.site_prefix(lang)
-            fronts.append({"key": f"{lang}:cover", "html": cover_html(lang, None, _book_citation(lang), site)})
-            book = book_title(lang)
-            bands = [(book, words_for(lang)("contents"), _book_citation(lang))]
-            bands += [(book, info[(lang, doc)]["title"], info[(lang, doc)]["citation"]) for doc in toc_order()]
-            fronts.append({"key": f"{lang}:bands", "html": bands_html(lang, bands), "tagged": False})
-        guesses = {}
-        for lang in languages:  # the contents, twice if need be: once to learn how many pages they take
-            entries, _ = _book_plan(lang, raw, info, 1)
-            guesses[lang] = max(1, -(-len(entries) // 40))
-            fronts.append(_contents_item(lang, _book_plan(lang, raw, info, guesses[lang])[0]))
-        longest = max(lengths.values()) + 1
-        total_guess = {lang: 2 + sum(lengths[(lang, d)] for d in toc_order()) for lang in languages}
-        fronts.append({"key": "numbers", "html": numbers_html(max(total_guess.values()) + 12 + longest),
-                       "tagged": False})
-        front_key = _digest(json.dumps([[f["html"], f.get("tagged", True)] for f in fronts],
-                                       ensure_ascii=False).encode(), shapers.encode())[:24]
-        front_cache = CACHE / "front" / f"{front_key}.json"
-        if front_cache.exists():
-            front = {k: bytes.fromhex(v) for k, v in json.loads(front_cache.read_text()).items()}
-        else:
-            done = await asyncio.gather(*(browser.html(f["html"], f.get("tagged", True)) for f in fronts))
-            front = {f["key"]: data for f, data in zip(fronts, done)}
-            for lang in languages:  # the contents took more (or fewer) pages than guessed: print them again
-                for _ in range(3):
-                    pages_now = _page_count(front[f"{lang}:contents"])
-                    if pages_now == guesses[lang]:
-                        break
-                    guesses[lang] = pages_now
-                    item = _contents_item(lang, _book_plan(lang, raw, info, pages_now)[0])
-                    front[item["key"]] = await browser.html(item["html"])
-            front_cache.parent.mkdir(parents=True, exist_ok=True)
-            for old in front_cache.parent.glob("*.json"):
-                old.unlink()
-            front_cache.write_text(json.dumps({k: v.hex() for k, v in front.items()}))
-    return summary, front, raw, info
+async def _front_matter(browser: _Browser, lang: str, raw: dict, info: dict, shapers: str) -> dict:
+    """One edition's title page, contents and sheets (running headers, page numbers), printed or
+    taken from the cache: ``{name: PDF bytes}``."""
+    lengths = {k: i["pages"] for k, i in info.items()}
+    book = book_title(lang)
+    bands = [(book, words_for(lang)("contents"), _book_citation(lang))]
+    bands += [(book, info[(lang, doc)]["title"], info[(lang, doc)]["citation"]) for doc in toc_order()]
+    entries, _ = _book_plan(lang, raw, info, 1)
+    guess = max(1, -(-len(entries) // 40))  # the contents, twice if need be: once to learn their length
+    total = 2 + guess + sum(lengths[(lang, d)] for d in toc_order())
+    fronts = [{"key": "cover", "html": cover_html(lang, None, _book_citation(lang), site_url() + editions.site_prefix(lang))},
+              {"key": "bands", "html": bands_html(lang, bands), "tagged": False},
+              {"key": "contents", "html": contents_html(lang, _book_plan(lang, raw, info, guess)[0])},
+              {"key": "numbers", "html": numbers_html(total + 12), "tagged": False}]
+    key = _digest(json.dumps([[f["html"], f.get("tagged", True)] for f in fronts], ensure_ascii=False).encode(),
+                  shapers.encode())[:24]
+    cache = CACHE / "front" / f"{lang}.{key}.json"
+    if cache.exists():
+        return {k: bytes.fromhex(v) for k, v in json.loads(cache.read_text()).items()}
+    done = await asyncio.gather(*(browser.html(f["html"], f.get("tagged", True)) for f in fronts))
+    front = {f["key"]: data for f, data in zip(fronts, done)}
+    for _ in range(3):  # the contents took more (or fewer) pages than guessed: print them again
+        pages_now = _page_count(front["contents"])
+        if pages_now == guess:
+            break
+        guess = pages_now
+        front["contents"] = await browser.html(contents_html(lang, _book_plan(lang, raw, info, guess)[0]))
+    if _page_count(front["numbers"]) < 1 + guess + sum(lengths[(lang, d)] for d in toc_order()):
+        raise ValueError(f"{lang}: the sheet of page numbers is shorter than the book")
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    for old in cache.parent.glob(f"{lang}.*.json"):
+        old.unlink()
+    cache.write_text(json.dumps({k: v.hex() for k, v in front.items()}))
+    return front
 
 
 def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, meta: dict, shapers: str) -> dict:
@@ -1124,7 +1146,7 @@ def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, met
     its title page); what is in the cache already is copied from there."""
     lengths = {k: i["pages"] for k, i in info.items()}
     numbers = Sheet(front["numbers"], "PPN")
-    bands = Sheet(front[f"{lang}:bands"], "PPB")
+    bands = Sheet(front["bands"], "PPB")
     band_index = {doc: 1 + i for i, doc in enumerate(toc_order())}
     parsed: dict = {}
 
@@ -1141,7 +1163,7 @@ def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, met
     # chapters: title page + the page, as printed
     for doc in toc_order():
         key = (lang, doc)
-        digest = _digest(raw[key], front[f"{lang}:bands"], front["numbers"], shapers.encode(), ASSEMBLY)[:24]
+        digest = _digest(raw[key], front["bands"], front["numbers"], shapers.encode(), ASSEMBLY)[:24]
         cached = CACHE / "chapters" / lang / f"{doc}.{digest}.pdf"
         if not cached.exists():
             outline = [(1, word("title_page"), 0, None)]
@@ -1159,13 +1181,13 @@ def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, met
         shutil.copyfile(cached, target)
         stats["chapters"][doc] = {"pages": 1 + lengths[key], "bytes": cached.stat().st_size}
     # the book: title page, contents, every page (without its title page)
-    digest = _digest(*(raw[(lang, d)] for d in toc_order()), front[f"{lang}:cover"], front[f"{lang}:contents"],
-                     front[f"{lang}:bands"], shapers.encode(), front["numbers"], ASSEMBLY)[:24]
+    digest = _digest(*(raw[(lang, d)] for d in toc_order()), front["cover"], front["contents"],
+                     front["bands"], shapers.encode(), front["numbers"], ASSEMBLY)[:24]
     cached = CACHE / "books" / f"{lang}.{digest}.pdf"
-    contents_pages = _page_count(front[f"{lang}:contents"])
+    contents_pages = _page_count(front["contents"])
     if not cached.exists():
         _, outline = _book_plan(lang, raw, info, contents_pages)
-        parts = [Part(front[f"{lang}:cover"]), Part(front[f"{lang}:contents"]),
+        parts = [Part(front["cover"]), Part(front["contents"]),
                  *(part(d) for d in toc_order())]
         band_of = [None] + [0] * contents_pages
         for doc in toc_order():
@@ -1201,10 +1223,6 @@ def _book_plan(lang: str, raw: dict, info: dict, contents_pages: int):
                 outline.append((level0 + lvl - 1, text, page + p, top))
             page += info[(lang, doc)]["pages"]
     return entries, outline
-
-
-def _contents_item(lang: str, entries) -> dict:
-    return {"key": f"{lang}:contents", "html": contents_html(lang, entries)}
 
 
 def _book_citation(lang: str) -> str:
