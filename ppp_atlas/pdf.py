@@ -424,10 +424,8 @@ async def print_pages(browser: _Browser, site_root: Path, languages=editions.LAN
 
 # --- title page, contents, page numbers ----------------------------------------------
 
-_PAGE_CSS = f"""
-@page {{ size: A4; }}
-body {{ font-family: {FONT}; color: #1a1a1a; margin: 0; font-size: 11pt; line-height: 1.45;
-        font-variant-ligatures: none; }}
+#: The title page's own rules (the standalone one and the one put before a chapter).
+_COVER_CSS = f"""
 .cover {{ padding-top: 45mm; }}
 .cover h1 {{ font-size: 24pt; line-height: 1.2; margin: 0 0 6mm; }}
 .cover .of {{ font-size: 13pt; margin: 0 0 2mm; color: #333; }}
@@ -436,7 +434,11 @@ body {{ font-family: {FONT}; color: #1a1a1a; margin: 0; font-size: 11pt; line-he
 .cover h2 {{ font-size: 12pt; margin: 14mm 0 2mm; }}
 .cover .cite, .cover .licence {{ font-size: 10pt; }}
 .cover a {{ color: #0b4f8a; word-break: break-all; }}
-.contents h1 {{ font-size: 18pt; margin: 0 0 6mm; }}
+"""
+_PAGE_CSS = f"""
+@page {{ size: A4; }}
+body {{ font-family: {FONT}; color: #1a1a1a; margin: 0; font-size: 11pt; line-height: 1.45;
+        font-variant-ligatures: none; }}""" + _COVER_CSS + f""".contents h1 {{ font-size: 18pt; margin: 0 0 6mm; }}
 .contents ol {{ list-style: none; margin: 0; padding: 0; }}
 .contents li {{ display: flex; align-items: baseline; gap: 2mm; margin: 0 0 1.2mm; break-inside: avoid; }}
 .contents li .t {{ flex: 0 1 auto; }}
@@ -459,7 +461,15 @@ def _date(lang: str, iso: str) -> str:
 
 
 def cover_html(lang: str, title: str | None, citation: str, url: str) -> str:
-    """The title page of the book (``title`` None) or of one chapter."""
+    """The title page of the book (``title`` None) or of one chapter, as a document of its own."""
+    name = title or book_title(lang)
+    return (f'<!DOCTYPE html><html lang="{editions.BCP47[lang]}"><head><meta charset="utf-8">'
+            f'<title>{html.escape(name)}</title><style>{_PAGE_CSS}</style></head><body>'
+            f'{_cover_body(lang, title, citation, url, "main")}</body></html>')
+
+
+def _cover_body(lang: str, title: str | None, citation: str, url: str, tag: str) -> str:
+    """A title page's content, in a ``tag`` of class ``cover``."""
     from .citations import book_metadata
 
     meta = book_metadata()
@@ -471,13 +481,12 @@ def cover_html(lang: str, title: str | None, citation: str, url: str) -> str:
     head = (f'<h1>{e(book)}</h1>' if title is None
             else f'<p class="of">{e(word("chapter_of"))} <em>{e(book)}</em></p><h1>{e(title)}</h1>')
     authors = "; ".join(editions.translator(lang, "ppp")(a) for a in meta["authors"])
-    return (f'<!DOCTYPE html><html lang="{editions.BCP47[lang]}"><head><meta charset="utf-8">'
-            f'<title>{e(title or book)}</title><style>{_PAGE_CSS}</style></head><body><main class="cover">{head}'
+    return (f'<{tag} class="cover">{head}'
             f'<p class="meta">{e(authors)}</p>'
             f'<p class="edition">{e(edition)}</p><p class="meta">{e(version)}</p>'
             f'<p class="meta">{e(word("online"))}: <a href="{e(url)}">{e(url)}</a></p>'
             f'<h2>{e(word("how_to_cite"))}</h2><p class="cite">{e(citation)}</p>'
-            f'<p class="licence">{e(word("licence"))}</p></main></body></html>')
+            f'<p class="licence">{e(word("licence"))}</p></{tag}>')
 
 
 def contents_html(lang: str, entries: list[tuple[str, str, int | None]]) -> str:
@@ -494,15 +503,14 @@ def contents_html(lang: str, entries: list[tuple[str, str, int | None]]) -> str:
 def cover_section(lang: str, title: str, citation: str, url: str) -> str:
     """A chapter's title page, put before the page's own content when it is printed (so that the
     chapter and its title page are one print): the cover's markup, its style scoped to it."""
-    inner = cover_html(lang, title, citation, url).split("<body>", 1)[1].rsplit("</body>", 1)[0]
     scoped = "".join(f".ppp-print-cover{rule}" for rule in (
         f" {{ font-family: {FONT}; color: #1a1a1a; font-size: 11pt; line-height: 1.45; break-after: page; }}",
         " h1, .ppp-print-cover h2, .ppp-print-cover p { font-family: inherit; color: #1a1a1a !important;"
         " letter-spacing: normal; text-transform: none; font-weight: normal; }",
         " h1, .ppp-print-cover h2 { font-weight: bold; }"))
-    scoped += "".join(f".ppp-print-cover {line}\n" for line in _PAGE_CSS.splitlines() if line.startswith(".cover"))
+    scoped += "".join(f".ppp-print-cover {line}\n" for line in _COVER_CSS.splitlines() if line)
     return (f'<section class="ppp-print-cover" lang="{editions.BCP47[lang]}"><style>{scoped}</style>'
-            + inner.replace('<main class="cover">', '<div class="cover">').replace("</main>", "</div>") + "</section>")
+            f'{_cover_body(lang, title, citation, url, "div")}</section>')
 
 
 def bands_html(lang: str, bands: list[tuple[str, str, str]]) -> str:
@@ -779,14 +787,15 @@ class Part:
         title_keys = set()
         for page in pdf.pages:
             obj = page.obj
+            on_title_page = first is not None and obj.objgen == first.objgen
             if "/StructParents" in obj:
                 part_max = max(part_max, int(obj.StructParents))
-                if obj is first or (first is not None and obj.objgen == first.objgen):
+                if on_title_page:
                     title_keys.add(int(obj.StructParents))
             for annot in obj.get("/Annots", ()):
                 if "/StructParent" in annot:
                     part_max = max(part_max, int(annot.StructParent))
-                    if first is not None and obj.objgen == first.objgen:
+                    if on_title_page:
                         title_keys.add(int(annot.StructParent))
                 dest = annot.get("/Dest")
                 if isinstance(dest, pikepdf.Name) and source_dests is not None and dest in source_dests:
@@ -1114,11 +1123,11 @@ async def _front_matter(browser: _Browser, lang: str, raw: dict, info: dict, sha
     bands += [(book, info[(lang, doc)]["title"], info[(lang, doc)]["citation"]) for doc in toc_order()]
     entries, _ = _book_plan(lang, raw, info, 1)
     guess = max(1, -(-len(entries) // 40))  # the contents, twice if need be: once to learn their length
-    total = 2 + guess + sum(lengths[(lang, d)] for d in toc_order())
+    pages = sum(lengths[(lang, d)] for d in toc_order())
     fronts = [{"key": "cover", "html": cover_html(lang, None, _book_citation(lang), site_url() + editions.site_prefix(lang))},
               {"key": "bands", "html": bands_html(lang, bands), "tagged": False},
               {"key": "contents", "html": contents_html(lang, _book_plan(lang, raw, info, guess)[0])},
-              {"key": "numbers", "html": numbers_html(total + 12), "tagged": False}]
+              {"key": "numbers", "html": numbers_html(2 + guess + pages + 12), "tagged": False}]
     key = _digest(json.dumps([[f["html"], f.get("tagged", True)] for f in fronts], ensure_ascii=False).encode(),
                   shapers.encode())[:24]
     cache = CACHE / "front" / f"{lang}.{key}.json"
@@ -1132,7 +1141,7 @@ async def _front_matter(browser: _Browser, lang: str, raw: dict, info: dict, sha
             break
         guess = pages_now
         front["contents"] = await browser.html(contents_html(lang, _book_plan(lang, raw, info, guess)[0]))
-    if _page_count(front["numbers"]) < 1 + guess + sum(lengths[(lang, d)] for d in toc_order()):
+    if _page_count(front["numbers"]) < 1 + guess + pages:
         raise ValueError(f"{lang}: the sheet of page numbers is shorter than the book")
     cache.parent.mkdir(parents=True, exist_ok=True)
     for old in cache.parent.glob(f"{lang}.*.json"):

@@ -50,18 +50,23 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
-def outline_titles(r: PdfReader) -> list[str]:
-    titles = []
+def outline_items(r: PdfReader) -> list:
+    """Every bookmark of the PDF, nested ones included, in order."""
+    found = []
 
     def walk(items):
         for item in items:
             if isinstance(item, list):
                 walk(item)
             else:
-                titles.append(str(item.title))
+                found.append(item)
 
     walk(r.outline)
-    return titles
+    return found
+
+
+def outline_titles(r: PdfReader) -> list[str]:
+    return [str(item.title) for item in outline_items(r)]
 
 
 class _Headings(HTMLParser):
@@ -340,15 +345,8 @@ def test_the_book_leaves_out_the_chapters_title_pages(site, lang):
     r = reader(book(site, lang))
     chapter_of = squash(editions.translator(lang, "ppp")(pdf.WORDS["chapter_of"]))
     starts = {}
-
-    def walk(items):
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                starts.setdefault(str(item.title), r.get_destination_page_number(item))
-
-    walk(r.outline)
+    for item in outline_items(r):
+        starts.setdefault(str(item.title), r.get_destination_page_number(item))
     checked = 0
     for doc in pdf.toc_order():
         h1 = headings(edition_root(site, lang) / f"{doc}.html")[0][1]
