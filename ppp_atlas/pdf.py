@@ -202,7 +202,11 @@ ASSEMBLY = Path(__file__).read_bytes()
 
 
 def shapers_digest() -> str:
-    return _digest(PRINT_VERSION.encode(), *(p.read_bytes() for p in SHAPERS if p.exists()))
+    """Everything but the page that shapes its print, the printing browser's path among it (the
+    headless shell and the full browser lay out the same page, but write it differently)."""
+    from . import chromium
+
+    return _digest(PRINT_VERSION.encode(), str(chromium.printer()).encode(), *(p.read_bytes() for p in SHAPERS if p.exists()))
 
 
 def site_url() -> str:
@@ -296,7 +300,7 @@ class _Browser:
                 self.base = self._server.__enter__()
                 self._playwright = await async_playwright().start()
                 browser = self._browser = await self._playwright.chromium.launch(
-                    executable_path=chromium.executable(), args=chromium.ARGS)
+                    executable_path=chromium.printer(), args=chromium.ARGS)
                 context = await browser.new_context(viewport={"width": A4_CONTENT_PX, "height": 1000},
                                                     color_scheme="light", bypass_csp=True, reduced_motion="reduce")
                 await context.add_init_script("try { localStorage.setItem('mode', 'light'); "
@@ -1247,7 +1251,8 @@ def available() -> str | None:
     try:
         from . import chromium
 
-        chromium.executable()
+        chromium.executable()  # the full browser, or Playwright's: says what to install when missing
+        chromium.printer()
         import playwright  # noqa: F401
     except (FileNotFoundError, ImportError) as exc:
         return str(exc)

@@ -369,3 +369,26 @@ def test_links_within_a_page_lead_somewhere(site):
     for name in named:
         target = dests[name].get_object() if name in dests else None
         assert target is not None and target[0].idnum in pages, f"{name} leads nowhere"
+
+
+def test_the_pdfs_are_printed_by_the_headless_shell_where_it_is_installed(monkeypatch, tmp_path):
+    from ppp_atlas import chromium
+
+    shell = tmp_path / "chromium-headless-shell"
+    shell.write_text("#!/bin/sh\n")
+    monkeypatch.setattr(chromium, "HEADLESS_SHELL", (str(shell),))
+    monkeypatch.delenv("PPP_CHROMIUM", raising=False)
+    assert chromium.printer() == str(shell)
+    chosen = tmp_path / "my-chromium"
+    chosen.write_text("")
+    monkeypatch.setenv("PPP_CHROMIUM", str(chosen))
+    assert chromium.printer() == str(chosen)  # a browser named by hand prints too
+    monkeypatch.setenv("PPP_CHROMIUM", "playwright")
+    assert chromium.printer() is None  # Playwright's own headless browser, chosen inside the event loop
+    monkeypatch.delenv("PPP_CHROMIUM")
+    monkeypatch.setattr(chromium, "HEADLESS_SHELL", (str(tmp_path / "absent"),))
+    assert chromium.printer() == chromium.executable()
+    # which browser printed is part of every page's cache key
+    key = pdf.shapers_digest()
+    monkeypatch.setattr(chromium, "HEADLESS_SHELL", (str(shell),))
+    assert pdf.shapers_digest() != key
