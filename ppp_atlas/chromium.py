@@ -16,7 +16,7 @@ from pathlib import Path
 
 #: Chromium's headless shell (Debian's chromium-headless-shell): the same engine without the
 #: browser around it; it prints a page with about a fifth less work than the full browser.
-HEADLESS_SHELL = ("/usr/bin/chromium-headless-shell",)
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
 KNOWN = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable")
 #: Flags for a headless Chromium on a machine with no network but loopback.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -26,7 +26,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 def executable() -> str:
     """The browser's path (Playwright's own with ``PPP_CHROMIUM=playwright``); raises
     FileNotFoundError, saying what to install, when there is none."""
-    chosen = os.environ.get("PPP_CHROMIUM", "").strip()
+    chosen = _chosen()
     if chosen.lower() == "playwright":
         from playwright.sync_api import sync_playwright
 
@@ -51,14 +51,16 @@ def printer() -> str | None:
     """The browser that prints the PDFs: the one ``PPP_CHROMIUM`` names, else the headless shell
     where it exists, else :func:`executable`. None with ``PPP_CHROMIUM=playwright``: Playwright's own
     choice for a headless browser (the headless shell that ``playwright install chromium`` downloads)."""
-    chosen = os.environ.get("PPP_CHROMIUM", "").strip()
+    chosen = _chosen()
     if chosen.lower() == "playwright":
         return None
-    if not chosen:
-        for path in HEADLESS_SHELL:
-            if Path(path).exists():
-                return path
+    if not chosen and Path(HEADLESS_SHELL).exists():
+        return HEADLESS_SHELL
     return executable()
+
+
+def _chosen() -> str:
+    return os.environ.get("PPP_CHROMIUM", "").strip()
 
 
 def _is_snap_stub(path: str) -> bool:
@@ -71,6 +73,8 @@ def _is_snap_stub(path: str) -> bool:
 
 
 def launch(playwright, **options):
-    """``playwright.chromium.launch`` with the chosen browser and the book's flags."""
-    options.setdefault("executable_path", executable())
+    """``playwright.chromium.launch`` (sync or async) with the book's flags and the chosen browser,
+    unless ``executable_path`` names another (None: Playwright's own)."""
+    if "executable_path" not in options:  # not asked for otherwise: with PPP_CHROMIUM=playwright
+        options["executable_path"] = executable()  # it uses the sync API, which fails in an event loop
     return playwright.chromium.launch(args=ARGS, **options)

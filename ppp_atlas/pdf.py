@@ -206,7 +206,8 @@ def shapers_digest() -> str:
     headless shell and the full browser lay out the same page, but write it differently)."""
     from . import chromium
 
-    return _digest(PRINT_VERSION.encode(), str(chromium.printer()).encode(), *(p.read_bytes() for p in SHAPERS if p.exists()))
+    return _digest(PRINT_VERSION.encode(), str(chromium.printer()).encode(),
+                   *(p.read_bytes() for p in SHAPERS if p.exists()))
 
 
 def site_url() -> str:
@@ -299,8 +300,7 @@ class _Browser:
                 self._server = _serve(self.site_root)
                 self.base = self._server.__enter__()
                 self._playwright = await async_playwright().start()
-                browser = self._browser = await self._playwright.chromium.launch(
-                    executable_path=chromium.printer(), args=chromium.ARGS)
+                browser = self._browser = await chromium.launch(self._playwright, executable_path=chromium.printer())
                 context = await browser.new_context(viewport={"width": A4_CONTENT_PX, "height": 1000},
                                                     color_scheme="light", bypass_csp=True, reduced_motion="reduce")
                 await context.add_init_script("try { localStorage.setItem('mode', 'light'); "

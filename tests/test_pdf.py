@@ -376,7 +376,7 @@ def test_the_pdfs_are_printed_by_the_headless_shell_where_it_is_installed(monkey
 
     shell = tmp_path / "chromium-headless-shell"
     shell.write_text("#!/bin/sh\n")
-    monkeypatch.setattr(chromium, "HEADLESS_SHELL", (str(shell),))
+    monkeypatch.setattr(chromium, "HEADLESS_SHELL", str(shell))
     monkeypatch.delenv("PPP_CHROMIUM", raising=False)
     assert chromium.printer() == str(shell)
     chosen = tmp_path / "my-chromium"
@@ -386,9 +386,9 @@ def test_the_pdfs_are_printed_by_the_headless_shell_where_it_is_installed(monkey
     monkeypatch.setenv("PPP_CHROMIUM", "playwright")
     assert chromium.printer() is None  # Playwright's own headless browser, chosen inside the event loop
     monkeypatch.delenv("PPP_CHROMIUM")
-    monkeypatch.setattr(chromium, "HEADLESS_SHELL", (str(tmp_path / "absent"),))
+    monkeypatch.setattr(chromium, "HEADLESS_SHELL", str(tmp_path / "absent"))
     assert chromium.printer() == chromium.executable()
     # which browser printed is part of every page's cache key
     key = pdf.shapers_digest()
-    monkeypatch.setattr(chromium, "HEADLESS_SHELL", (str(shell),))
+    monkeypatch.setattr(chromium, "HEADLESS_SHELL", str(shell))
     assert pdf.shapers_digest() != key
