@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from pathlib import Path
@@ -27,6 +28,14 @@ logger = sphinx_logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 VENDOR = paths.ROOT / "_build" / "vendor"
+
+
+def static_digest() -> str:
+    """Digest of the package's own static files (names and contents)."""
+    h = hashlib.sha256()
+    for path in sorted(STATIC.iterdir()):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 class PlotlyMimeRenderer:
@@ -460,6 +469,9 @@ def setup(app):
     app.add_config_value("ppp_bibliography_doc", "book/bibliography", "env")
     app.add_config_value("ppp_no_cite_box", [], "html")
     app.add_config_value("ppp_chart_translate", None, "env")
+    # Sphinx copies html_static_path only when it writes a page, and links each file with a
+    # checksum of its content: a change to a file of ppp_atlas/static alone must rewrite every page
+    app.add_config_value("ppp_static_digest", static_digest(), "html")
     app.add_node(chart_placeholder)
     app.add_directive("data-tables", DataTables)
     app.add_directive("verification-labels", VerificationLabels)

@@ -37,6 +37,7 @@ def context(request, chromium):
 
 def audit(page) -> list[dict]:
     browser.lay_out_everything(page)
+    browser.wait_for_tab_stops(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ["violations"]});

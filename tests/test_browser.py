@@ -149,7 +149,7 @@ SCROLL_BOXES_JS = """() => Array.from(document.querySelectorAll(
 def test_boxes_that_scroll_become_tab_stops_in_idle_time(chromium, base_url, site):
     """A box that scrolls sideways can be reached with the keyboard, one that fits is not a tab
     stop: ppp-page.js measures them in idle time, the theme's own pass at load taken out of its
-    script (postprocess.defer_theme_tab_stops)."""
+    script (postprocess.defer_theme_tab_stops); the page marks the end of the pass."""
     from ppp_atlas import postprocess
 
     theme = (site / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
@@ -157,8 +157,9 @@ def test_boxes_that_scroll_become_tab_stops_in_idle_time(chromium, base_url, sit
     page = chromium.new_page(viewport={"width": 360, "height": 800})
     try:
         page.goto(f"{base_url}/notebooks/design-matrix.html", wait_until="load")
-        page.wait_for_function(f"() => ({SCROLL_BOXES_JS})().every(b => b.scrolls === b.stop)", timeout=15000)
+        browser.wait_for_tab_stops(page)  # the page says when its pass is over, and then it is right
         boxes = page.evaluate(SCROLL_BOXES_JS)
+        assert all(b["scrolls"] == b["stop"] for b in boxes), boxes
         assert sum(b["stop"] for b in boxes) >= 1, "a wide table on a phone scrolls in its box"
         assert sum(not b["stop"] for b in boxes) >= 1
     finally:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,29 @@ def test_plotly_and_topojson_are_served_once_from_static(site):
     bundles = sorted(b.relative_to(site).as_posix() for b in site.rglob("plotly*.js"))
     assert bundles == sorted(f"{root}_static/vendor/{name}" for root in EDITION_ROOTS
                              for name in ("plotly-ppp-geo.min.js", "plotly-ppp.min.js"))
+
+
+STATIC_LINK = re.compile(r'_static/(ppp[a-z-]*\.(?:js|css))\?v=([0-9a-f]{8})"')
+
+
+def test_every_edition_serves_the_package_s_static_files_as_they_are_now(site):
+    """A change to a file of ppp_atlas/static alone reaches every edition, and every page links it
+    with the checksum of its new content (Sphinx copies static files only when it writes pages:
+    sphinx_ext's ppp_static_digest makes such a change rewrite them)."""
+    from ppp_atlas import sphinx_ext
+
+    for root in EDITION_ROOTS:
+        for source in sphinx_ext.STATIC.iterdir():
+            assert (site / root / "_static" / source.name).read_bytes() == source.read_bytes(), f"{root}_static/{source.name}"
+    checksums = {source.name: f"{zlib.crc32(source.read_bytes()):08x}" for source in sphinx_ext.STATIC.iterdir()}
+    redirects = {f"{root}index.html" for root in EDITION_ROOTS}  # they only forward to book/index.html
+    for page in _html_pages(site):
+        where = page.relative_to(site).as_posix()
+        links = dict(STATIC_LINK.findall(page.read_text(encoding="utf-8")))
+        if where not in redirects:
+            assert {"ppp-page.js", "ppp-charts.js", "ppp-print.css"} <= links.keys(), where
+        for name, checksum in links.items():
+            assert checksum == checksums[name], f"{where} links {name}?v={checksum}, not its content's"
 
 
 FIGURE = re.compile(r'<figure class="ppp-chart" id="(chart-[a-z0-9-]+)" data-ppp-chart="(ppp-chart-[0-9a-f]{12})" lang="[a-z]{2}">(.*?)</figure>', re.S)

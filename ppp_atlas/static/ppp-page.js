@@ -128,14 +128,20 @@
       else { box.removeAttribute("tabindex"); }
     } while (unmeasured.length && deadline.timeRemaining() > 4);
     if (unmeasured.length) { later(measure); }
+    else { document.documentElement.dataset.pppTabStops = "measured"; }  // what a test waits for
   }
   function tabStops() {
     if (window.matchMedia("print").matches) { return; }  // the book's PDFs: nothing to tab to
     var waiting = unmeasured.length;
     unmeasured = Array.prototype.slice.call(document.querySelectorAll(SCROLLERS));
-    if (!waiting && unmeasured.length) { later(measure); }
+    if (!unmeasured.length) { document.documentElement.dataset.pppTabStops = "measured"; return; }
+    document.documentElement.dataset.pppTabStops = "pending";
+    if (!waiting) { later(measure); }
   }
   tabStops();
+  // the book's fonts change the width of text: measure again once they are in (a pass still
+  // waiting for idle time only takes the fresh list)
+  if (document.fonts) { document.fonts.ready.then(tabStops); }
   window.addEventListener("resize", tabStops);
   document.addEventListener("toggle", tabStops, true);  // a <details> with a data table opened
 
