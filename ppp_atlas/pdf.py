@@ -35,6 +35,7 @@ import functools
 import hashlib
 import heapq
 import html
+import http.server
 import io
 import json
 import multiprocessing
@@ -358,6 +359,15 @@ class _Browser:
             self._give(tab)
 
 
+class LoopbackServer(http.server.ThreadingHTTPServer):
+    """A server of the built site on loopback (for printing, and for the browser tests) that says
+    nothing when a browser drops a connection: a tab that moved on mid-download."""
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class _serve:
     """The assembled site on loopback, for the duration of the printing."""
 
@@ -365,21 +375,14 @@ class _serve:
         self.directory = directory
 
     def __enter__(self):
-        import functools
-        import http.server
         import threading
 
         class Quiet(http.server.SimpleHTTPRequestHandler):
             def log_message(self, *args):
                 pass
 
-        class Server(http.server.ThreadingHTTPServer):
-            def handle_error(self, request, client_address):
-                if not isinstance(sys.exc_info()[1], ConnectionError):  # a tab moved on mid-download
-                    super().handle_error(request, client_address)
-
         handler = functools.partial(Quiet, directory=str(self.directory))
-        self.server = Server(("127.0.0.1", 0), handler)
+        self.server = LoopbackServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 

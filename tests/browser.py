@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 from ppp_atlas import chromium as _chromium  # noqa: E402
+from ppp_atlas import pdf as _pdf  # noqa: E402
 
 try:  # PPP_CHROMIUM or a known path; see ppp_atlas/chromium.py
     CHROMIUM = _chromium.executable()
@@ -47,7 +48,7 @@ class _GzipHandler(_QuietHandler):
 @contextlib.contextmanager
 def serve(directory: Path = SITE, compress: bool = False):
     handler = functools.partial(_GzipHandler if compress else _QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _pdf.LoopbackServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -72,6 +73,9 @@ def visit(page, url: str, settle_ms: int = 300) -> dict:
     page.on("requestfailed", lambda r: failed.append(r.url))
     page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).scheme in ("http", "https") and urlparse(r.url).netloc != origin else None)
     response = page.goto(url, wait_until="load")
+    served = SITE / urlparse(url).path.lstrip("/")
+    if served.is_file() and 'http-equiv="refresh"' in served.read_text(encoding="utf-8"):
+        page.wait_for_url(lambda now: now != url, wait_until="load")  # a root page that forwards: follow it
     page.wait_for_timeout(settle_ms)
     status = response.status if response else None
     return {"status": status, "errors": errors, "failed": failed, "foreign": foreign}
