@@ -298,7 +298,7 @@ class _Browser:
 
                 from . import chromium
 
-                self._server = _serve(self.site_root)
+                self._server = LoopbackServer(self.site_root)
                 self.base = self._server.__enter__()
                 self._playwright = await async_playwright().start()
                 browser = self._browser = await chromium.launch(self._playwright, executable_path=chromium.printer())
@@ -359,36 +359,34 @@ class _Browser:
             self._give(tab)
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder's files without a log line per request."""
+
+    def log_message(self, *args):
+        pass
+
+
 class LoopbackServer(http.server.ThreadingHTTPServer):
-    """A server of the built site on loopback (for printing, and for the browser tests) that says
-    nothing when a browser drops a connection: a tab that moved on mid-download."""
+    """``directory`` served on loopback from a thread of its own while the ``with`` block runs,
+    which is given the base URL (the printing, and the browser tests, use it). Says nothing when
+    a browser drops a connection: a tab that moved on mid-download."""
+
+    def __init__(self, directory: Path, handler: type = QuietHandler):
+        super().__init__(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
 
     def handle_error(self, request, client_address):
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
 
-
-class _serve:
-    """The assembled site on loopback, for the duration of the printing."""
-
-    def __init__(self, directory: Path):
-        self.directory = directory
-
-    def __enter__(self):
+    def __enter__(self) -> str:
         import threading
 
-        class Quiet(http.server.SimpleHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-        handler = functools.partial(Quiet, directory=str(self.directory))
-        self.server = LoopbackServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server_address[1]}"
 
     def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self.shutdown()
+        self.server_close()
 
 
 async def print_pages(browser: _Browser, site_root: Path, languages=editions.LANGUAGES,

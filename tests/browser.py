@@ -1,11 +1,7 @@
 """Shared helpers for the browser tests: serve _build/html on loopback, drive Debian's Chromium."""
 from __future__ import annotations
 
-import contextlib
-import functools
 import gzip
-import http.server
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -21,12 +17,7 @@ except FileNotFoundError:
 CHROMIUM_ARGS = _chromium.ARGS
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class _GzipHandler(_QuietHandler):
+class _GzipHandler(_pdf.QuietHandler):
     """Compresses text files as static hosts such as GitHub Pages do (for Lighthouse)."""
     TEXT = (".html", ".css", ".js", ".json", ".svg", ".txt", ".csv", ".bib")
 
@@ -45,16 +36,9 @@ class _GzipHandler(_QuietHandler):
         self.wfile.write(body)
 
 
-@contextlib.contextmanager
-def serve(directory: Path = SITE, compress: bool = False):
-    handler = functools.partial(_GzipHandler if compress else _QuietHandler, directory=str(directory))
-    server = _pdf.LoopbackServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
+def serve(directory: Path = SITE, compress: bool = False) -> _pdf.LoopbackServer:
+    """``directory`` on loopback: ``with serve() as base_url:``."""
+    return _pdf.LoopbackServer(directory, _GzipHandler if compress else _pdf.QuietHandler)
 
 
 def pages(site: Path = SITE) -> list[str]:

@@ -67,6 +67,7 @@ def test_every_edition_serves_the_package_s_static_files_as_they_are_now(site):
     for root in EDITION_ROOTS:
         for source in sphinx_ext.STATIC.iterdir():
             assert (site / root / "_static" / source.name).read_bytes() == source.read_bytes(), f"{root}_static/{source.name}"
+    # Sphinx's ?v= is the CRC-32 of the file
     checksums = {source.name: f"{zlib.crc32(source.read_bytes()):08x}" for source in sphinx_ext.STATIC.iterdir()}
     redirects = {f"{root}index.html" for root in EDITION_ROOTS}  # they only forward to book/index.html
     for page in _html_pages(site):

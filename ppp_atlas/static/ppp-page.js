@@ -134,7 +134,6 @@
     if (window.matchMedia("print").matches) { return; }  // the book's PDFs: nothing to tab to
     var waiting = unmeasured.length;
     unmeasured = Array.prototype.slice.call(document.querySelectorAll(SCROLLERS));
-    if (!unmeasured.length) { document.documentElement.dataset.pppTabStops = "measured"; return; }
     document.documentElement.dataset.pppTabStops = "pending";
     if (!waiting) { later(measure); }
   }
