@@ -176,6 +176,10 @@ def _config_inited(app, config):
     # (pydata-sphinx-theme#2451, sphinx-book-theme#935). With no navbar items the navbar is not
     # drawn at all, and the article header's toggles are the ones bound.
     options.setdefault("navbar_persistent", [])
+    if lang == editions.SOURCE_LANGUAGE and not config.html_last_updated_fmt:
+        # the date as the book writes dates in English ("24 November 2026"); the editions take
+        # theirs from their catalogs (Sphinx's translated default format)
+        config.html_last_updated_fmt = "%-d %B %Y"
     if lang != editions.SOURCE_LANGUAGE:
         from . import interface
 

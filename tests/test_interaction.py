@@ -94,6 +94,14 @@ def check_header(page, width: int) -> None:
     page.evaluate("window.scrollTo(0, 0)")
 
 
+def wait_for_drawers_to_leave(page) -> None:
+    """A closed drawer slides out of the window (a CSS transition): until it has, it still lies
+    over the header, as a reader sees too."""
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('#pst-primary-sidebar, #pst-secondary-sidebar'))
+        .every(s => { const r = s.getBoundingClientRect(), c = getComputedStyle(s);
+                      return c.visibility === 'hidden' || c.position !== 'fixed' || r.right <= 0 || r.left >= window.innerWidth; })""")
+
+
 def check_chapter_list(page, width: int, touch: bool) -> None:
     toggle = page.locator(".bd-header-article .primary-toggle")
     assert toggle.is_visible(), "no visible button for the chapter list"
@@ -116,6 +124,7 @@ def check_chapter_list(page, width: int, touch: bool) -> None:
         page.wait_for_function("() => document.getElementById('pst-primary-sidebar-modal').open")
         page.keyboard.press("Escape")
         page.wait_for_function("() => !document.getElementById('pst-primary-sidebar-modal').open")
+        wait_for_drawers_to_leave(page)
     else:
         sidebar = page.locator("#pst-primary-sidebar")
         assert sidebar.is_visible(), "the desktop sidebar is not shown"
@@ -144,6 +153,7 @@ def check_page_contents(page, width: int, touch: bool) -> None:
     section = target.get_attribute("href").lstrip("#")
     press(target, touch)
     page.wait_for_function("() => !document.getElementById('pst-secondary-sidebar-modal').open")
+    wait_for_drawers_to_leave(page)
     page.wait_for_function("(id) => { const r = document.getElementById(id).getBoundingClientRect(); "
                            "return r.top >= -2 && r.top < window.innerHeight / 2; }", arg=section)
     if width >= SECONDARY_DRAWER_BELOW:
