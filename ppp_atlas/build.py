@@ -22,6 +22,7 @@
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -130,7 +131,16 @@ def _command(output: Path, config: Path | None = None, builder: str | None = Non
     return command
 
 
-_ENV = dict(PYDEVD_DISABLE_FILE_VALIDATION="1", SOURCE_DATE_EPOCH="1764000000")
+def release_epoch() -> str:
+    """The release date of CITATION.cff (``date-released``) as SOURCE_DATE_EPOCH: Sphinx takes the
+    footer's copyright year and "Last updated" date from it, so the footer, the cite box and the
+    PDFs give one date, and a rebuild gives the same pages."""
+    released = datetime.date.fromisoformat(str(yaml.safe_load(paths.CITATION.read_text(encoding="utf-8"))["date-released"]))
+    return str(int(datetime.datetime(released.year, released.month, released.day, 12,
+                                     tzinfo=datetime.timezone.utc).timestamp()))
+
+
+_ENV = dict(PYDEVD_DISABLE_FILE_VALIDATION="1", SOURCE_DATE_EPOCH=release_epoch())
 
 
 def run_jupyter_book(output: Path, log: Path | None = None, config: Path | None = None,

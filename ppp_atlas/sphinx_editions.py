@@ -170,6 +170,16 @@ def _config_inited(app, config):
     config.templates_path.append(str(TEMPLATES))
     options = config.html_theme_options
     options["article_header_end"] = ["ppp-languages.html", "article-header-buttons.html"]
+    # pydata-sphinx-theme 0.17 puts a search field and a second pair of sidebar toggles in its own
+    # top navbar, which the book theme hides. Both themes' scripts bind only the first
+    # ``.primary-toggle`` in the page, so the visible toggles of the article header did nothing
+    # (pydata-sphinx-theme#2451, sphinx-book-theme#935). With no navbar items the navbar is not
+    # drawn at all, and the article header's toggles are the ones bound.
+    options.setdefault("navbar_persistent", [])
+    if lang == editions.SOURCE_LANGUAGE and not config.html_last_updated_fmt:
+        # the date as the book writes dates in English ("24 November 2026"); the editions take
+        # theirs from their catalogs (Sphinx's translated default format)
+        config.html_last_updated_fmt = "%-d %B %Y"
     if lang != editions.SOURCE_LANGUAGE:
         from . import interface
 
@@ -220,12 +230,15 @@ def _page_context(app, pagename, templatename, context, doctree):
     context["metatags"] = context.get("metatags", "") + "\n".join(links) + "\n"
     items = []
     for other in editions.LANGUAGES:
-        name = editions.ENDONYMS[other]
         tag = editions.BCP47[other]
+        # the edition's name, and its code for a phone's narrow header (ppp.css shows one of them;
+        # the code is hidden from screen readers, which read the name)
+        name = (f'<span class="ppp-language-long">{editions.ENDONYMS[other]}</span>'
+                f'<span class="ppp-language-short" aria-hidden="true">{other.upper()}</span>')
         if other == lang:
             items.append(f'<li><span class="ppp-language-current" aria-current="page" lang="{tag}">{name}</span></li>')
         else:
-            label = words("Read this page in {language}").replace("{language}", name)
+            label = words("Read this page in {language}").replace("{language}", editions.ENDONYMS[other])
             items.append(f'<li><a href="{html.escape(relative_url(lang, pagename, other))}" hreflang="{tag}" '
                          f'lang="{tag}" rel="alternate" title="{html.escape(label)}">{name}</a></li>')
     context["ppp_languages_html"] = (

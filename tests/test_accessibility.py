@@ -38,6 +38,11 @@ def context(request, chromium):
 def audit(page) -> list[dict]:
     browser.lay_out_everything(page)
     browser.wait_for_tab_stops(page)
+    # axe judges colour contrast only where the window is (it asks the page what is drawn at a
+    # point): a window as tall as the page shows axe what a reader sees once they have scrolled
+    # through it (a 900 px window left every reference list of a chapter unjudged)
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(page.evaluate("document.documentElement.scrollHeight"), 30000)})
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ["violations"]});

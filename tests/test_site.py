@@ -1,6 +1,7 @@
 """Checks of the built site in _build/html: pages, charts, offline assets, cite boxes."""
 from __future__ import annotations
 
+import datetime
 import re
 import zlib
 from pathlib import Path
@@ -315,3 +316,33 @@ def test_code_keeps_its_colours_with_fewer_elements(site):
              if c["cell_type"] == "code"]
     shown = html_module.unescape(re.sub(r"<[^>]+>", "", blocks[0])).strip()
     assert shown == "".join(cells[0]["source"]).strip()  # the code reads exactly as the notebook holds it
+
+
+def test_one_release_date_everywhere(site):
+    """The footer's copyright year and "last updated" date, the cite box and the books' PDFs all
+    give the release of CITATION.cff (issue: the footer said 2025, the citations 2026)."""
+    from babel.dates import format_date
+    from pypdf import PdfReader
+
+    from ppp_atlas import citations
+
+    meta = citations.book_metadata()
+    released = datetime.date.fromisoformat(meta["date"])
+    words = {"en": format_date(released, "d MMMM y", locale="en"), "ru": format_date(released, "d MMMM y", locale="ru")}
+    for lang in editions.LANGUAGES:
+        page = (site / editions.site_prefix(lang) / "book" / "germany.html").read_text(encoding="utf-8")
+        copyright_line = re.search(r'<p class="copyright">(.*?)</p>', page, re.S).group(1)
+        updated = re.sub(r"<[^>]+>", "", re.search(r'<p class="last-updated">(.*?)</p>', page, re.S).group(1))
+        assert str(released.year) in copyright_line and "2025" not in copyright_line, (lang, copyright_line)
+        assert str(released.year) in updated, (lang, updated)
+        if lang in words:
+            assert words[lang] in updated, (lang, updated, words[lang])
+        assert f'content="{released.isoformat()}' in page or str(released.year) in re.search(
+            r'name="docbuild:last-update" content="([^"]*)"', page).group(1), lang
+        cite = re.search(r'data-copy="([^"]*)"', page).group(1)
+        assert meta["version"] in cite and str(released.year) in cite, (lang, cite)
+        book = site / editions.site_prefix(lang) / "pdf" / f"ppp-atlas-{lang}.pdf"
+        if book.exists():
+            reader = PdfReader(book)
+            front = reader.pages[0].extract_text()
+            assert meta["version"] in front and str(released.year) in front and "2025" not in front, (lang, front[:300])

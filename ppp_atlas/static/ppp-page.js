@@ -144,7 +144,36 @@
   window.addEventListener("resize", tabStops);
   document.addEventListener("toggle", tabStops, true);  // a <details> with a data table opened
 
+  /* The language switch keeps the reader's place: the other edition's page has the same section
+     ids, so the link is given the id of the section being read (the last one whose heading is
+     above the middle of the window), or the page's own hash, when it is followed. */
+  function readingPosition() {
+    var sections = document.querySelectorAll(".bd-article section[id]");
+    var middle = window.innerHeight / 2, current = null;
+    for (var i = 0; i < sections.length; i++) {
+      if (sections[i].getBoundingClientRect().top > middle) { break; }
+      current = sections[i];
+    }
+    if (current && current === sections[0] && window.scrollY < 10) { return ""; }
+    return current ? "#" + current.id : window.location.hash;
+  }
+  function keepPlace(link) {
+    link.href = link.href.split("#")[0] + readingPosition();
+  }
+  ["auxclick", "contextmenu"].forEach(function (kind) {  // opened in a new tab, or its address copied
+    document.addEventListener(kind, function (event) {
+      var language = event.target.closest(".ppp-languages a[hreflang]");
+      if (language) { keepPlace(language); }
+    });
+  });
+
   document.addEventListener("click", function (event) {
+    var language = event.target.closest(".ppp-languages a[hreflang]");
+    if (language) { keepPlace(language); return; }
+    // a section chosen in a drawer (the page's contents on a phone): close the drawer, so the
+    // reader lands on the section and not on the drawer still covering it
+    var entry = event.target.closest("dialog[open] a[href^='#']");
+    if (entry) { entry.closest("dialog").close(); return; }
     var button = event.target.closest("button.ppp-copy");
     if (button) { copy(button); return; }
     var action = event.target.closest("[data-ppp-action]");
