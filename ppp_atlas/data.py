@@ -340,3 +340,12 @@ def load(name: str, package: Path = paths.PACKAGE, bibfile: Path = paths.BIBFILE
     frame.attrs["title"] = resource.get("title", name)
     frame.attrs["name"] = name
     return frame
+
+
+def law_as_of() -> "datetime.date":
+    """The date the book states its law as of: the latest ``law_as_of`` of a coded cell (each
+    cell records the date up to which its own law was checked; none may lie in the future)."""
+    import datetime
+
+    latest = max(max(load(table)["law_as_of"].dropna()) for table in ("permitted-functions", "design-matrix"))
+    return datetime.date.fromisoformat(str(latest)[:10])

@@ -44,6 +44,43 @@ WORDS = {
     "sources": "Sources:",
     "download": "Download {file}",
     "schema": "Table Schema (JSON)",
+    # verification shares per table (Data page)
+    "shares_caption": "How far the sources bear out each table's rows (reference tables left out)",
+    "table": "Table",
+    "all_rows": "Rows",
+    "factual_rows": "Rows that state facts",
+    "total": "All tables that state facts",
+    "shares_note": "Shares are of the rows that state facts: the book's own model rows (the codebook's levels, "
+                   "the model Safe City schedules) are counted apart, and the reference tables (ISO country "
+                   "codes, the outline of the source article) are left out, since they check nothing.",
+    # intercoder agreement (codebook page)
+    "agreement_caption": "Agreement of the two codings, by table",
+    "cells": "Cells",
+    "alike": "Coded alike",
+    "kappa": "Cohen's kappa",
+    "weighted_kappa": "Weighted kappa (quadratic)",
+    "both_coded": "Established by both coders",
+    "disagreements": "Disagreements, each resolved with a written reason",
+    "by_element_caption": "Agreement of the two codings, by design element",
+    "by_function_caption": "Agreement of the two codings, by function",
+    "element": "Design element",
+    "function": "Function",
+    "not_applicable": "n/a",
+    "coding_files": "Both codings, the resolutions and the first coder's log:",
+    # cells moved since the first edition (page of legal changes)
+    "moved_caption": "Cells whose value changed since edition {edition}",
+    "cell": "Cell",
+    "jurisdiction": "Jurisdiction",
+    "before": "Edition {edition}",
+    "now": "Now",
+    "why": "Why",
+    "not_established": "not established",
+    "changes_caption": "Changes in the law found since edition {edition}",
+    "enacted": "Enacted",
+    "in_force": "In force",
+    "instrument": "Act",
+    "what_changed": "What changed",
+    "rows_affected": "Rows affected",
 }
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -174,9 +211,13 @@ def messages() -> list[str]:
         return text
 
     labels_html(record)
+    verification_html(record)
     outline_html(record)
     for resource in data.validate()["resources"]:
         table_section_html(resource, "bibliography.html", record)
+    agreement_html(record)
+    legal_changes_html(record)
+    moved_html(record)
     return list(seen)
 
 
@@ -184,7 +225,8 @@ def write_downloads(folder: Path) -> None:
     """Copy every table, schema and note, and a deterministic zip of the whole package."""
     folder.mkdir(parents=True, exist_ok=True)
     descriptor_files = [paths.PACKAGE, *sorted(paths.DATA.glob("*.csv")), *sorted(paths.DATA.glob("schemas/*.json")),
-                        *sorted(paths.DATA.glob("notes/*.md")), paths.DATA / "README.md", paths.BIBFILE]
+                        *sorted(paths.DATA.glob("notes/*.md")), *sorted(paths.DATA.glob("coding/*")),
+                        paths.DATA / "README.md", paths.BIBFILE]
     with zipfile.ZipFile(folder / ZIP_NAME, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in [p for p in descriptor_files if p.exists()]:
             arcname = "data/" + str(path.relative_to(paths.DATA)) if path.is_relative_to(paths.DATA) else path.name
@@ -241,3 +283,159 @@ def readme_markdown() -> str:
 if __name__ == "__main__":
     (paths.DATA / "README.md").write_text(readme_markdown(), encoding="utf-8")
     print("wrote data/README.md")
+
+
+# --- verification shares (Data page) ----------------------------------------------------
+
+#: Tables of reference, not of facts checked against a source: left out of the shares.
+REFERENCE_TABLES = ("countries", "article-outline")
+
+
+def _number(value: float, lang: str, pattern: str = "0.00") -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format=pattern, locale=lang)
+
+
+def _percent(value: float, lang: str) -> str:
+    from babel.numbers import format_percent
+
+    return format_percent(value, format="0%", locale=lang)
+
+
+def verification_html(tr=_same, lang: str = "en") -> str:
+    """Per table, the share of its factual rows under each verification label; model rows are
+    counted apart and the reference tables (:data:`REFERENCE_TABLES`) are left out."""
+    e = html.escape
+    factual_labels = [s for s in data.VERIFICATION if s != "model"]
+    head = "".join(f'<th scope="col"><code>{e(s)}</code></th>' for s in factual_labels)
+    rows, totals = [], {s: 0 for s in data.VERIFICATION}
+    for resource in data.read_descriptor()["resources"]:
+        if resource["name"] in REFERENCE_TABLES:
+            continue
+        counts = data.load(resource["name"])["verification"].value_counts()
+        factual = int(sum(counts.get(s, 0) for s in factual_labels))
+        for s in data.VERIFICATION:
+            totals[s] += int(counts.get(s, 0))
+        cells = "".join(f"<td>{e(_percent(counts.get(s, 0) / factual, lang)) if factual else '–'}</td>"
+                        for s in factual_labels)
+        rows.append(f'<tr><th scope="row">{e(resource["name"])}</th><td>{e(_number(int(counts.sum()), lang, "#,##0"))}</td>'
+                    f'<td>{e(_number(factual, lang, "#,##0"))}</td>{cells}<td>{e(_number(int(counts.get("model", 0)), lang, "#,##0"))}</td></tr>')
+    factual = sum(totals[s] for s in factual_labels)
+    cells = "".join(f"<td>{e(_percent(totals[s] / factual, lang))}</td>" for s in factual_labels)
+    rows.append(f'<tr class="ppp-total"><th scope="row">{e(tr(WORDS["total"]))}</th>'
+                f'<td>{e(_number(sum(totals.values()), lang, "#,##0"))}</td><td>{e(_number(factual, lang, "#,##0"))}</td>{cells}'
+                f'<td>{e(_number(totals["model"], lang, "#,##0"))}</td></tr>')
+    return (f'<div class="ppp-table-box"><table class="ppp-dictionary ppp-shares"><caption>{e(tr(WORDS["shares_caption"]))}</caption>'
+            f'<thead><tr><th scope="col">{e(tr(WORDS["table"]))}</th><th scope="col">{e(tr(WORDS["all_rows"]))}</th>'
+            f'<th scope="col">{e(tr(WORDS["factual_rows"]))}</th>{head}<th scope="col"><code>model</code></th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div><p>{e(tr(WORDS["shares_note"]))}</p>')
+
+
+# --- the two codings (codebook page) -------------------------------------------------------
+
+def _kappa_text(value, lang: str, tr) -> str:
+    import math
+
+    return tr(WORDS["not_applicable"]) if value is None or math.isnan(value) else _number(value, lang)
+
+
+def _agreement_row(label: str, a, lang: str, tr, weighted: bool) -> str:
+    e = html.escape
+    cells = [_number(a.cells, lang, "#,##0"), f"{_number(a.agreed, lang, '#,##0')} ({_percent(a.share, lang)})",
+             _kappa_text(a.kappa, lang, tr)]
+    if weighted:
+        cells.append(_kappa_text(a.weighted_kappa, lang, tr))
+    return f'<tr><th scope="row">{e(label)}</th>{"".join(f"<td>{e(c)}</td>" for c in cells)}</tr>'
+
+
+def agreement_html(tr=_same, lang: str = "en", static: str = "{static}") -> str:
+    """The agreement of the two codings: by table, by design element and by function."""
+    from . import coding
+
+    e = html.escape
+    labels = {"design-matrix": dict(zip(*data.load("design-codebook")[["dimension", "dimension_label"]].drop_duplicates().T.values)),
+              "permitted-functions": dict(zip(*data.load("permitted-functions")[["function", "function_label"]].drop_duplicates().T.values))}
+
+    def head(first: str, weighted: bool) -> str:
+        names = [first, WORDS["cells"], WORDS["alike"], WORDS["kappa"]] + ([WORDS["weighted_kappa"]] if weighted else [])
+        return "<thead><tr>" + "".join(f'<th scope="col">{e(tr(n))}</th>' for n in names) + "</tr></thead>"
+
+    tables = []
+    for table in coding.TABLES:
+        a = coding.table_agreement(table)
+        n = len(coding.disagreements(table))
+        tables.append(_agreement_row(table, a, lang, tr, True).replace("</tr>", f"<td>{e(_number(n, lang, '#,##0'))}</td></tr>"))
+    out = [f'<div class="ppp-table-box"><table class="ppp-dictionary ppp-agreement"><caption>{e(tr(WORDS["agreement_caption"]))}</caption>'
+           + head(WORDS["table"], True).replace("</tr></thead>", f'<th scope="col">{e(tr(WORDS["disagreements"]))}</th></tr></thead>')
+           + f'<tbody>{"".join(tables)}</tbody></table></div>']
+    for table, level, caption, first in (("design-matrix", "dimension", "by_element_caption", "element"),
+                                        ("permitted-functions", "function", "by_function_caption", "function")):
+        ordinal = coding.TABLES[table][2]
+        rows = "".join(_agreement_row(tr(labels[table].get(value, value)), a, lang, tr, ordinal)
+                       for value, a in coding.agreement_by(table, level).items())
+        out.append(f'<div class="ppp-table-box"><table class="ppp-dictionary ppp-agreement"><caption>{e(tr(WORDS[caption]))}</caption>'
+                   f'{head(WORDS[first], ordinal)}<tbody>{rows}</tbody></table></div>')
+    files = " · ".join(f'<a href="{static}data/coding/{e(p.name)}" download>{e(p.name)}</a>'
+                       for p in sorted((paths.DATA / "coding").glob("*.csv")))
+    out.append(f'<p class="ppp-downloads">{e(tr(WORDS["coding_files"]))} {files}</p>')
+    return "".join(out)
+
+
+# --- what changed since the first edition (page of legal changes) ------------------------------
+
+FIRST_EDITION = "0.1.0"
+
+
+def legal_changes_html(tr=_same, lang: str = "en") -> str:
+    from . import countries
+
+    e = html.escape
+    names = countries.country_names(lang)
+    frame = data.load("legal-changes").astype(object).where(lambda f: f.notna(), "")
+    rows = "".join(
+        f'<tr id="change-{e(r["change_id"])}"><th scope="row">{e(names.get(r["iso3"], r["iso3"]))}</th>'
+        f'<td>{e(_date(r["enacted"], lang))}</td><td>{e(_date(r["in_force"], lang))}</td><td>{e(tr(r["instrument"]))}</td>'
+        f'<td>{e(tr(r["what_changed"]))}</td><td>{e(r["rows_affected"])}</td></tr>'
+        for r in frame.to_dict("records"))
+    names_ = ["jurisdiction", "enacted", "in_force", "instrument", "what_changed", "rows_affected"]
+    return (f'<div class="ppp-table-box"><table class="ppp-dictionary ppp-changes"><caption>'
+            f'{e(tr(WORDS["changes_caption"]).format(edition=FIRST_EDITION))}</caption><thead><tr>'
+            + "".join(f'<th scope="col">{e(tr(WORDS[n]))}</th>' for n in names_)
+            + f"</tr></thead><tbody>{rows}</tbody></table></div>")
+
+
+def _date(value, lang: str) -> str:
+    from . import editions
+
+    return editions.full_date(value, lang) if value else "–"
+
+
+def moved_html(tr=_same, lang: str = "en") -> str:
+    """Every cell of the coded tables whose value differs from the first edition's, with why."""
+    from . import coding, countries
+
+    e = html.escape
+    names = countries.country_names(lang)
+    out = []
+    for table, (keys, column, _) in coding.TABLES.items():
+        frame = data.load(table).astype(object).where(lambda f: f.notna(), "")
+        labels = {"permitted-functions": "function_label", "design-matrix": "dimension_label"}[table]
+        label_of = dict(zip(frame[keys[0]], frame[labels])) if labels in frame else {}
+        if not label_of:
+            book = data.load("design-codebook")
+            label_of = dict(zip(book["dimension"], book["dimension_label"]))
+        reasons = dict(zip(map(tuple, frame[list(keys)].values), frame["reasoning"]))
+        resolved = coding.resolutions(table)["reason"].to_dict()
+        value = (lambda v: tr(WORDS["not_established"]) if v == coding.UNKNOWN else v)
+        rows = "".join(
+            f'<tr><th scope="row">{e(tr(label_of.get(key[0], key[0])))}</th><td>{e(names.get(key[1], key[1]))}</td>'
+            f'<td>{e(value(r["before"]))}</td><td>{e(value(r["now"]))}</td>'
+            f'<td>{e(tr(resolved.get(key) or reasons.get(key, "")))}</td></tr>'
+            for key, r in coding.moved_since(table).iterrows())
+        out.append(f'<div class="ppp-table-box"><table class="ppp-dictionary ppp-moved" id="moved-{e(table)}"><caption>'
+                   f'{e(table)}: {e(tr(WORDS["moved_caption"]).format(edition=FIRST_EDITION))}</caption><thead><tr>'
+                   + "".join(f'<th scope="col">{e(tr(WORDS[n]).format(edition=FIRST_EDITION))}</th>'
+                             for n in ("cell", "jurisdiction", "before", "now", "why"))
+                   + f"</tr></thead><tbody>{rows}</tbody></table></div>")
+    return "".join(out)

@@ -54,6 +54,23 @@ PENDING: dict[str, set[str]] = {lang: set() for lang in ("uz", "ru")}
 INTERFACE_DOMAINS = ("sphinx", "booktheme", "ppp", "charts", "data")
 
 
+#: How each edition writes a full date (CLDR patterns): 3 April 2017; 2017-yil 3-aprel; 3 апреля 2017 г.
+FULL_DATE = {"en": "d MMMM y", "uz": "y-'yil' d-MMMM", "ru": "d MMMM y 'г.'"}
+
+
+def full_date(day, lang: str) -> str:
+    """A date as the edition writes it in running text (``day``: a date or an ISO string)."""
+    import datetime
+
+    from babel.dates import format_date
+
+    if not isinstance(day, datetime.date):
+        day = datetime.date.fromisoformat(str(day)[:10])
+    elif isinstance(day, datetime.datetime):
+        day = day.date()
+    return uzbek_apostrophes(format_date(day, FULL_DATE[lang], locale=lang)) if lang == "uz" else format_date(day, FULL_DATE[lang], locale=lang)
+
+
 def site_prefix(lang: str) -> str:
     """Where an edition lives in the site: English at the root, others in ``uz/``, ``ru/``."""
     return "" if lang == SOURCE_LANGUAGE else f"{lang}/"

@@ -357,6 +357,76 @@ class ArticleOutline(_DataHtml):
         return datadocs.outline_html(tr)
 
 
+class _LocalisedDataHtml(_DataHtml):
+    """A block made from data whose numbers and dates are written in the edition's language;
+    it depends on the coded tables' two codings too (``data/coding/``)."""
+
+    def run(self):
+        from . import editions
+
+        env = self.state.document.settings.env
+        for path in [paths.PACKAGE, *paths.DATA.glob("*.csv"), *paths.DATA.glob("schemas/*.json"),
+                     *paths.DATA.glob("coding/*")]:
+            env.note_dependency(str(path))
+        lang = env.config.language or editions.SOURCE_LANGUAGE
+        static = "../" * env.docname.count("/") + "_static/"
+        return [nodes.raw("", type(self).render(_data_translator(env), lang).replace("{static}", static), format="html")]
+
+
+class VerificationShares(_LocalisedDataHtml):
+    """``{verification-shares}`` (Data page): per table, how far the sources bear out its rows."""
+
+    @staticmethod
+    def render(tr, lang):
+        from . import datadocs
+
+        return datadocs.verification_html(tr, lang)
+
+
+class CodingAgreement(_LocalisedDataHtml):
+    """``{coding-agreement}`` (codebook page): how far the two codings agree."""
+
+    @staticmethod
+    def render(tr, lang):
+        from . import datadocs
+
+        return datadocs.agreement_html(tr, lang)
+
+
+class LegalChanges(_LocalisedDataHtml):
+    """``{legal-changes}``: the changes in the law found since the first edition."""
+
+    @staticmethod
+    def render(tr, lang):
+        from . import datadocs
+
+        return datadocs.legal_changes_html(tr, lang)
+
+
+class MovedCells(_LocalisedDataHtml):
+    """``{moved-cells}``: every coded cell whose value changed since the first edition, and why."""
+
+    @staticmethod
+    def render(tr, lang):
+        from . import datadocs
+
+        return datadocs.moved_html(tr, lang)
+
+
+# --- the law as of a date, under every page's title (ppp_atlas/lawdate.py) ------------------
+
+def _law_note(app, pagename, templatename, context, doctree):
+    from . import editions, pdf
+
+    if doctree is None or pagename not in set(pdf.toc_order()) or pagename == app.config.root_doc:
+        return
+    from . import lawdate
+
+    note = lawdate.note_html(app.config.language or editions.SOURCE_LANGUAGE, pagename)
+    body = context.get("body", "")
+    context["body"] = body.replace("</h1>", "</h1>" + note, 1) if "</h1>" in body else note + body
+
+
 def _copy_assets(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -476,6 +546,10 @@ def setup(app):
     app.add_directive("data-tables", DataTables)
     app.add_directive("verification-labels", VerificationLabels)
     app.add_directive("article-outline", ArticleOutline)
+    app.add_directive("verification-shares", VerificationShares)
+    app.add_directive("coding-agreement", CodingAgreement)
+    app.add_directive("legal-changes", LegalChanges)
+    app.add_directive("moved-cells", MovedCells)
     weights.setup(app)
     app.connect("doctree-read", _collect_citations)
     app.connect("env-purge-doc", _purge)
@@ -486,6 +560,7 @@ def setup(app):
     app.connect("env-merge-info", _merge_charts)
     app.connect("env-updated", _draw_all_charts)
     app.connect("html-page-context", _cite_box)
+    app.connect("html-page-context", _law_note)
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _theme_defaults)
     app.connect("build-finished", _copy_assets, priority=400)  # before sphinx-external-toc writes a bare redirect
