@@ -157,7 +157,8 @@ def _drawing(lang: str, variant: str) -> str:
 
 
 def _texts(svg: str) -> list[str]:
-    return [unescape(re.sub(r"<[^>]+>", "", t)).replace("\u00a0", " ").strip()
+    """The drawing's texts, a text of several lines (tspans) as one line."""
+    return [" ".join(unescape(re.sub(r"<[^>]+>", "", t.replace("</tspan>", " "))).replace("\u00a0", " ").split())
             for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)]
 
 
@@ -192,8 +193,8 @@ def test_the_germany_treemaps_caption_says_what_the_drawing_shows(lang):
 
 
 def test_a_box_chart_carries_the_five_numbers_plotly_draws_from_its_samples():
-    """charts.summarise_boxes: plotly.js's quartiles ("linear": numpy's Hazen method) and fences
-    (the last sample within 1.5 IQR), in place of every sample; the axis range unchanged."""
+    """charts.summarise_boxes: plotly.js's quartiles ("linear": numpy's Hazen method) and, as
+    whiskers, the extremes (plotly.js's whiskers when no points are drawn), in place of every sample."""
     import numpy as np
     import pandas as pd
     import plotly.express as px
@@ -206,11 +207,13 @@ def test_a_box_chart_carries_the_five_numbers_plotly_draws_from_its_samples():
         for p in (0.25, 0.5, 0.75):
             assert charts._plotly_quantile(values, p) == pytest.approx(np.percentile(values, p * 100, method="hazen"))
     assert charts.box_numbers([1, 2, 3, 4, 5, 6, 7, 100]) == {"q1": 2.5, "median": 4.5, "q3": 6.5,
-                                                              "lowerfence": 1.0, "upperfence": 7.0}
+                                                              "lowerfence": 1.0, "upperfence": 7.0,
+                                                              "min": 1.0, "max": 100.0}
     frame = pd.DataFrame({"who": np.repeat(["a", "b"], 500), "rank": np.r_[rng.integers(1, 4, 500), rng.integers(1, 9, 500)]})
     drawn = charts.summarise_boxes(px.box(frame, x="who", y="rank", points=False))
     box = drawn.data[0]
     assert box.y is None and list(box.x) == ["a", "b"] and len(box.q1) == 2
+    assert list(box.lowerfence) == [1, 1] and list(box.upperfence) == [frame["rank"][:500].max(), frame["rank"][500:].max()]
     traces = lambda figure: len(json.dumps(json.loads(figure.to_json())["data"]))  # noqa: E731
     assert traces(drawn) * 10 < traces(px.box(frame, x="who", y="rank", points=False))
     with_points = charts.summarise_boxes(px.box(frame, x="who", y="rank", points="all"))
