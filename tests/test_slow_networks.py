@@ -235,3 +235,30 @@ def test_a_treemap_names_every_box_in_a_key_under_it():
     for entry in ("<b>kind</b>:", "1 a long name of a rule here", "2 b", "<b>other</b>:", "3 c"):
         assert entry in key.replace("<br>", " "), key
     assert laid["layout"]["height"] > 300 and laid["layout"]["margin"]["b"] >= key.count("<br>") * charts.LINE_PX
+
+
+def test_a_map_fetches_its_bundle_figure_and_outlines_at_once_and_the_outlines_once(chromium, base_url):
+    """The map bundle, the map's figure and the world's outlines are asked for together (on a slow
+    connection one after the other would add their times); plotly.js uses the outlines fetched."""
+    context = chromium.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        events: list[tuple[str, str]] = []
+        page.on("request", lambda r: events.append(("ask", r.url.rsplit("/", 1)[-1].split("?")[0])))
+        page.on("requestfinished", lambda r: events.append(("got", r.url.rsplit("/", 1)[-1].split("?")[0])))
+        page.goto(f"{base_url}/notebooks/maturity-stages.html", wait_until="load")
+        chart = page.locator("div.ppp-plotly[data-ppp-geo]").first
+        chart.scroll_into_view_if_needed()
+        events.clear()
+        browser.open_button(chart).click()
+        chart.locator(".geo .countries path").first.wait_for(state="attached", timeout=20000)
+        page.wait_for_load_state("networkidle")
+        asked = [name for kind, name in events if kind == "ask"]
+        assert asked.count("world_110m.json") == 1 and asked.count("plotly-ppp-geo.min.js") == 1, asked
+        assert "plotly-ppp.min.js" not in asked
+        bundle_done = events.index(("got", "plotly-ppp-geo.min.js"))
+        assert events.index(("ask", "world_110m.json")) < bundle_done
+        assert any(kind == "ask" and name.endswith(".json") and name != "world_110m.json"
+                   for kind, name in events[:bundle_done]), events
+    finally:
+        context.close()
