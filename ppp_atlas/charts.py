@@ -455,9 +455,10 @@ def _named_colours_as_legend(figure: dict) -> None:
 
 
 def _key_treemap(figure: dict, variant: str) -> int:
-    """A treemap whose boxes are too small for their names (a phone's 300 px, a printed page): each
-    rule (a box with no boxes inside) shows a number, and a key under the drawing gives, kind by
-    kind, each number's name, so every box is named in the drawing itself (the hover adds the
+    """Every treemap, whose small boxes have no room for their names (plotly hides a name that does
+    not fit, on a phone's 300 px and on a printed page alike): each box with no boxes inside shows a
+    number, in the order the boxes are drawn, and a key under the drawing gives, kind by kind, each
+    number's name, so every box is named in the drawing itself, without scripts (the hover adds the
     details). Returns the px the key adds to the height."""
     layout = figure.setdefault("layout", {})
     lines: list[str] = []
