@@ -122,23 +122,29 @@ def _interactive_chart(chromium, base: str, path: str, anchor: str, cpu: float) 
         context.close()
 
 
+#: What an interactive chart needs: plotly.js, a chart's figure, a map's outlines.
+INTERACTIVE = re.compile(r"/vendor/|/_static/charts/[^/]+\.json")
+
+
 def touched_bytes(chromium, base: str, path: str, cpu: float) -> int:
-    """Bytes (on the wire) fetched after ``path`` has loaded while a reader scrolls through it and a
-    finger lands on every chart's drawing, as at the start of a swipe (target: none)."""
+    """Bytes (on the wire) of plotly.js, figures and outlines fetched while a reader scrolls through
+    ``path`` and a finger lands on every chart's drawing, as at the start of a swipe (target: none;
+    the drawings' own images, loaded as they come near, are not counted)."""
     context = chromium.new_context(**PHONE)
     try:
         page, cdp = throttled_page(context, cpu)
+        urls: dict[str, str] = {}
         sizes: dict[str, float] = {}
+        cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
         cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
         page.goto(f"{base}/{path}", wait_until="load")
         page.wait_for_load_state("networkidle")
-        before = sum(sizes.values())
         for figure in page.locator("figure.ppp-chart").all():
             figure.scroll_into_view_if_needed()
             box = figure.locator(".ppp-chart-box").bounding_box()
             page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + min(40, box["height"] / 2))
         page.wait_for_load_state("networkidle")
-        return int(sum(sizes.values()) - before)
+        return int(sum(size for rid, size in sizes.items() if INTERACTIVE.search(urls.get(rid, ""))))
     finally:
         context.close()
 
@@ -226,7 +232,7 @@ def report(results: dict, cpu: float = 1) -> None:
         print(f"{lang}:   same, plotly.js already cached"[:64].ljust(64) + f"{r['interactive_cached']:>9.2f}s")
         print(f"{lang}:   bytes fetched for it (on the wire; its figure {r['chart_bytes']:,} B gzip)"[:64].ljust(64)
               + f"{r['fetched']:>10,}")
-        print(f"{lang}: bytes fetched by touching every chart of {r['chart_page']}"[:64].ljust(64)
+        print(f"{lang}: plotly/figure bytes a finger on every chart of {r['chart_page']}"[:64].ljust(64)
               + f"{r['touched']:>10,}{0:>10}  {ok(r['touched'], 0)}")
         if "map" in r:
             print(f"{lang}: interactive map after the request ({r['map']})"[:64].ljust(64)
