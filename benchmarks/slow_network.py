@@ -140,9 +140,10 @@ def touched_bytes(chromium, base: str, path: str, cpu: float) -> int:
         page.goto(f"{base}/{path}", wait_until="load")
         page.wait_for_load_state("networkidle")
         for figure in page.locator("figure.ppp-chart").all():
-            figure.scroll_into_view_if_needed()
+            figure.locator(".ppp-chart-box").evaluate("e => e.scrollIntoView({block: 'center'})")  # clear of the header
             box = figure.locator(".ppp-chart-box").bounding_box()
-            page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + min(40, box["height"] / 2))
+            middle = min(box["y"] + box["height"] / 2, page.viewport_size["height"] / 2)
+            page.touchscreen.tap(box["x"] + box["width"] / 2, middle)
         page.wait_for_load_state("networkidle")
         return int(sum(size for rid, size in sizes.items() if INTERACTIVE.search(urls.get(rid, ""))))
     finally:
