@@ -123,7 +123,7 @@ def _interactive_chart(chromium, base: str, path: str, anchor: str, cpu: float) 
 
 
 #: What an interactive chart needs: plotly.js, a chart's figure, a map's outlines.
-INTERACTIVE = re.compile(r"/vendor/|/_static/charts/[^/]+\.json")
+INTERACTIVE = re.compile(r"/_static/vendor/(plotly-ppp[^/]*\.js|world_110m\.json)|/_static/charts/[^/]+\.json")
 
 
 def touched_bytes(chromium, base: str, path: str, cpu: float) -> int:
@@ -144,7 +144,9 @@ def touched_bytes(chromium, base: str, path: str, cpu: float) -> int:
             box = figure.locator(".ppp-chart-box").bounding_box()
             middle = min(box["y"] + box["height"] / 2, page.viewport_size["height"] / 2)
             page.touchscreen.tap(box["x"] + box["width"] / 2, middle)
-        page.wait_for_load_state("networkidle")
+        # whatever the touches asked for, drawn (a site from before the button drew a chart on a touch)
+        page.wait_for_function("""() => document.querySelectorAll(".ppp-chart-box.ppp-live").length
+                                        >= document.querySelectorAll("[data-ppp-requested]").length""", timeout=120000)
         return int(sum(size for rid, size in sizes.items() if INTERACTIVE.search(urls.get(rid, ""))))
     finally:
         context.close()
