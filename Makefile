@@ -64,9 +64,9 @@ translations: book
 coverage: setup
 	$(PY) -m ppp_atlas.editions coverage
 
-serve:
-	@echo "Serving _build/html on http://127.0.0.1:$(PORT)/"
-	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+# the built site on loopback, gzip-compressed as GitHub Pages serves it (ppp_atlas/serve.py)
+serve: setup
+	$(PY) -m ppp_atlas.serve --port $(PORT) --directory _build/html
 
 bench: setup assets
 	$(PY) benchmarks/editions.py

@@ -5,11 +5,14 @@
 * no-change rebuild: the same command again, nothing changed; ratio = rebuild / clean;
 * first view of each page, read top to bottom: its HTML plus every same-origin asset
   Chromium loads while the page is scrolled through with every chart in view (charts are
-  static drawings in the page; plotly.js loads only when a reader uses a chart), gzip bytes;
+  static drawings in the page; plotly.js loads only when a reader asks for an interactive chart), gzip bytes;
 * repeat view: what the page adds once the assets that other pages share are cached
   (its HTML plus the assets no other page loads), gzip bytes;
-* using every chart: the first view plus what pointing at every chart loads (plotly.js,
-  the charts' figures, the map's topojson), gzip bytes, for information.
+* using every chart: the first view plus what pressing every chart's "Interactive chart" button
+  loads (plotly.js, the charts' figures, the map's topojson), gzip bytes, for information;
+* a reader on a phone on slow mobile data (benchmarks/slow_network.py): per edition, the first
+  paint of its heaviest page and of its slowest, and the time from pressing the button of its
+  heaviest chart to the chart drawn, on Slow 4G at 360 px, against the targets (1.5 s, 3 s).
 Every edition under _build/html (uz/, ru/ ...) is measured; the heaviest page is named.
 `--no-build` measures the site as it is.
 Lighthouse scores are printed too when `npx lighthouse` is available (see issue 8).
@@ -49,7 +52,7 @@ def gz(path: Path) -> int:
 
 def page_assets(chromium, base: str, page_path: str, use_charts: bool = False) -> list[str]:
     """Same-origin paths Chromium requests to show ``page_path`` (the page itself first), read
-    top to bottom with every chart scrolled into view (and, with ``use_charts``, pointed at)."""
+    top to bottom with every chart scrolled into view (and, with ``use_charts``, made interactive)."""
     page = chromium.new_page()
     seen: list[str] = []
     page.on("request", lambda r: seen.append(urlparse(r.url).path) if urlparse(r.url).netloc == urlparse(base).netloc else None)
@@ -109,6 +112,9 @@ def main() -> int:
     print(f"heaviest repeat view: {max(rows, key=lambda r: r[3])[0]}")
     print(f"{'heaviest first view (gzip B)':<44}{heaviest_first:>14,}{TARGETS['first_view']:>14,}  {'yes' if heaviest_first <= TARGETS['first_view'] else 'NO'}")
     print(f"{'heaviest repeat view (gzip B)':<44}{heaviest_repeat:>14,}{TARGETS['repeat_view']:>14,}  {'yes' if heaviest_repeat <= TARGETS['repeat_view'] else 'NO'}")
+    import slow_network  # this folder is on the path: the script's own
+
+    slow_network.main([])
     pdf_bench(clean, clean_pdfs)
     lighthouse = ROOT / "benchmarks" / "lighthouse.py"
     if lighthouse.exists():

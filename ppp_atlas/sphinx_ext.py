@@ -156,7 +156,8 @@ def _render_charts(app, doctree, docname):
             else:
                 _write_if_changed(outdir / f'{meta["name"]}.svg', charts.clean_svg(drawn[0], meta["name"], standalone=True))
                 svgs = inline
-            payload = json.dumps(figures, sort_keys=True, separators=(",", ":"))
+            # UTF-8, not \u escapes: a Russian figure is a third of the size (its hover texts)
+            payload = json.dumps(figures, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             _write_if_changed(outdir / f'{meta["name"]}.json', payload)
             href = static + f'{meta["name"]}.svg'
             src = static + f'{meta["name"]}.json'

@@ -1,14 +1,13 @@
 """Shared helpers for the browser tests: serve _build/html on loopback, drive Debian's Chromium."""
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 from ppp_atlas import chromium as _chromium  # noqa: E402
-from ppp_atlas import pdf as _pdf  # noqa: E402
+from ppp_atlas import serve as _serve  # noqa: E402
 
 try:  # PPP_CHROMIUM or a known path; see ppp_atlas/chromium.py
     CHROMIUM = _chromium.executable()
@@ -17,28 +16,10 @@ except FileNotFoundError:
 CHROMIUM_ARGS = _chromium.ARGS
 
 
-class _GzipHandler(_pdf.QuietHandler):
-    """Compresses text files as static hosts such as GitHub Pages do (for Lighthouse)."""
-    TEXT = (".html", ".css", ".js", ".json", ".svg", ".txt", ".csv", ".bib")
-
-    def do_GET(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if not (path.suffix in self.TEXT and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
-            return super().do_GET()
-        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-def serve(directory: Path = SITE, compress: bool = False) -> _pdf.LoopbackServer:
-    """``directory`` on loopback: ``with serve() as base_url:``."""
-    return _pdf.LoopbackServer(directory, _GzipHandler if compress else _pdf.QuietHandler)
+def serve(directory: Path = SITE, compress: bool = False) -> _serve.Server:
+    """``directory`` on loopback: ``with serve() as base_url:`` (``compress``: gzip, as GitHub Pages;
+    ppp_atlas/serve.py, which `make serve` runs)."""
+    return _serve.Server(directory, compress=compress)
 
 
 def pages(site: Path = SITE) -> list[str]:
@@ -99,17 +80,24 @@ def page_overflow(page) -> int:
 
 
 def draw_all_charts(page, timeout_ms: int = 20000) -> int:
-    """Make every chart on the page interactive, as a reader does (scroll to it and point at
-    it; charts without a static drawing are drawn when they come near), and wait until plotly
-    has drawn it; return how many charts the page has."""
+    """Make every chart on the page interactive, as a reader does (scroll to it and press its
+    "Interactive chart" button; charts without a static drawing are drawn when they come near),
+    and wait until plotly has drawn it; return how many charts the page has."""
     charts = page.locator("div.ppp-plotly")
     count = charts.count()
     for index in range(count):
         chart = charts.nth(index)
         chart.scroll_into_view_if_needed()
-        chart.hover()
+        button = open_button(chart)
+        if button.count():
+            button.click()
         chart.locator(".plot-container .main-svg").first.wait_for(state="attached", timeout=timeout_ms)
     return count
+
+
+def open_button(chart):
+    """The "Interactive chart" button of ``chart`` (a locator of its div.ppp-plotly), if it has one."""
+    return chart.locator("xpath=ancestor::figure[contains(@class, 'ppp-chart')][1]//button[contains(@class, 'ppp-chart-open')]")
 
 
 def static_charts(page) -> list[dict]:

@@ -60,7 +60,8 @@ def test_axe_finds_no_serious_or_critical_violation(context, base_url, page_path
         if context.mode == "dark":
             assert page.evaluate("document.documentElement.dataset.theme") == "dark"
         browser.draw_all_charts(page)
-        # drawing hovers each chart; move the pointer away so no hover label covers the text axe checks
+        # pressing each chart's button leaves the pointer on the chart: move it away so no hover label covers
+        # the text axe checks
         page.mouse.move(0, 0)
         page.wait_for_timeout(200)
         page.evaluate("window.scrollTo(0, 0)")

@@ -57,7 +57,10 @@ def test_search_finds_a_term_from_one_chapter(chromium, base_url, site):
         page.close()
 
 
-def test_plotly_is_fetched_only_when_a_reader_uses_a_chart_and_nothing_moves(chromium, base_url):
+def test_plotly_is_fetched_only_when_a_reader_asks_for_the_interactive_chart_and_nothing_moves(chromium, base_url):
+    """Scrolling past a chart, pointing at it or clicking its drawing is reading: nothing is
+    fetched. Its "Interactive chart" button fetches plotly.js and the chart's figure; the drawing
+    stays until the interactive chart replaces it, in a box that keeps its place."""
     page = chromium.new_page(viewport={"width": 1280, "height": 800})
     scripts = []
     page.on("request", lambda r: scripts.append(r.url) if "plotly-ppp" in r.url or "/_static/charts/" in r.url else None)
@@ -66,19 +69,24 @@ def test_plotly_is_fetched_only_when_a_reader_uses_a_chart_and_nothing_moves(chr
         first = page.locator("figure.ppp-chart").first
         first.scroll_into_view_if_needed()
         page.mouse.wheel(0, 400)  # scrolling past a chart is reading, not using it
-        page.wait_for_timeout(500)
-        assert scripts == [] and page.evaluate("typeof window.Plotly") == "undefined"
         first.scroll_into_view_if_needed()
+        first.locator(".ppp-chart-box").hover()  # so is pointing at it, or clicking it
+        first.locator(".ppp-chart-box").click()
+        page.wait_for_load_state("networkidle")
+        assert scripts == [] and page.evaluate("typeof window.Plotly") == "undefined"
         before = first.bounding_box()
         caption_before = first.locator("figcaption").bounding_box()
-        first.locator(".ppp-chart-box").hover()
-        first.locator("div.ppp-plotly .plot-container").wait_for(timeout=15000)
-        page.wait_for_timeout(300)
-        assert sorted(u.rsplit("/", 1)[-1] for u in scripts) == ["mass-attacks-casualties-per-year.json", "plotly-ppp.min.js"]
+        button = first.locator("button.ppp-chart-open")
+        assert button.is_visible() and button.inner_text() == "Interactive chart"
+        button.click()
+        first.locator(".ppp-chart-box.ppp-live div.ppp-plotly .plot-container").wait_for(timeout=15000)
+        assert sorted(u.rsplit("/", 1)[-1].split("?")[0] for u in scripts) == [
+            "mass-attacks-casualties-per-year.json", "plotly-ppp.min.js"]
         after = first.bounding_box()
         assert abs(after["height"] - before["height"]) <= 1 and abs(after["y"] - before["y"]) <= 1  # no jump
         assert abs(first.locator("figcaption").bounding_box()["y"] - caption_before["y"]) <= 1
         assert first.locator(".ppp-static-wide").is_hidden()
+        assert first.locator(".ppp-chart-tools").evaluate("e => getComputedStyle(e).visibility") == "hidden"
     finally:
         page.close()
 

@@ -121,7 +121,11 @@ def test_every_chart_has_its_drawing_caption_link_table_csv_and_svg(site):
                 assert drawing and drawing.group(1).count("<text") >= 3, (where, variant)
                 assert f'id="{chart_id}-{variant}-' in drawing.group(1) or "id=" not in drawing.group(1), where
             src = "../" * depth + f"_static/charts/{name}.json"
-            assert re.search(f'<div class="ppp-plotly" id="{chart_id}" data-src="{re.escape(src)}"( data-ppp-geo="1")? tabindex="0" role="group" aria-roledescription="[^"]+" aria-label="', body), where
+            # the interactive chart's place: a tab stop only once drawn (ppp-charts.js), which the
+            # button under the drawing asks for, in the edition's language
+            assert re.search(f'<div class="ppp-plotly" id="{chart_id}" data-src="{re.escape(src)}"( data-ppp-geo="1")? data-ppp-hint="[^"]+" role="group" aria-roledescription="[^"]+" aria-label="', body), where
+            assert (f'<div class="ppp-chart-tools"><button type="button" class="ppp-chart-open" aria-controls="{chart_id}">'
+                    f'{w("Interactive chart")}</button></div>') in body, where
             assert (root / "_static" / "charts" / f"{name}.json").exists() and (root / "_static" / "charts" / f"{name}.svg").exists()
             assert re.search(r'<span class="ppp-chart-title">[^<]+</span>', body), where
             assert re.search(r'<span class="ppp-chart-alt">[^<]{20,}</span>', body), where
