@@ -11,6 +11,8 @@ The English text is the source. Uzbek and Russian come from gettext catalogs in
   reference lists, the language switch);
 * ``charts.po``: every reader-visible string of every chart (titles, axes, legends,
   categories, hover text);
+* ``references.po``: the English fields of ``references.bib`` (``note``, ``howpublished``) that
+  the Uzbek and Russian references show in the edition's words;
 * ``data.po``: the Data page's words: table descriptions, column dictionaries, the notes on
   how each table was made and checked, the verification labels, the article's outline.
 
@@ -46,12 +48,13 @@ ENDONYMS = {"en": "English", "uz": "Oʻzbekcha", "ru": "Русский"}
 #: BCP 47 tags for ``<html lang>`` and ``hreflang`` (Uzbek in Latin script).
 BCP47 = {"en": "en", "uz": "uz-Latn", "ru": "ru"}
 #: Catalogs whose translation may still be under way: the parity gate lets only these be
-#: incomplete (book chapters, notebooks, or the data-driven data.po/charts.po), never the
-#: interface, the landing page, the glossary, the Data page or the bibliography page. Both
-#: editions are complete: nothing is pending.
-PENDING: dict[str, set[str]] = {lang: set() for lang in ("uz", "ru")}
+#: incomplete (book chapters, notebooks, or the data-driven data.po/charts.po/references.po), never
+#: the interface, the landing page, the glossary, the Data page or the bibliography page. Pending:
+#: ``references.po``, the notes of references.bib (a reference whose note is not yet translated
+#: is shown without it in that edition).
+PENDING: dict[str, set[str]] = {lang: {"references.po"} for lang in ("uz", "ru")}
 #: Catalogs that are not pages (interface and data strings).
-INTERFACE_DOMAINS = ("sphinx", "booktheme", "ppp", "charts", "data")
+INTERFACE_DOMAINS = ("sphinx", "booktheme", "ppp", "charts", "data", "references")
 
 
 def site_prefix(lang: str) -> str:

@@ -201,6 +201,10 @@ def _collect_citations(app, doctree):
     if not hasattr(app.env, "ppp_cited"):
         app.env.ppp_cited = {}
     app.env.ppp_cited[app.env.docname] = cited
+    if cited:  # the references' notes come from the edition's references.po
+        from . import editions
+
+        editions.note_catalog(app.env, _language(app), "references")
 
 
 def _purge(app, env, docname):
