@@ -63,8 +63,8 @@ class HouseStyle(UnsrtStyle):
             return super().format_entry(label, entry, bib_data=bib_data)
         from . import editions
 
-        memo = (type(self).__name__, _STYLE["language"], editions.catalog_mtime(_STYLE["language"], "references"),
-                label, _entry_content(entry))
+        memo = (type(self).__name__, _STYLE["language"], label, _entry_content(entry),
+                editions.catalog_mtime(_STYLE["language"], "references"))  # a new translation of its note
         FORMATTED.used.add(memo)
         known = FORMATTED.entries.get(memo)
         if known is None:

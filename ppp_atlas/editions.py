@@ -271,9 +271,39 @@ def chart_strings(staging: Path) -> list[str]:
                 meta = output.get("metadata", {}).get("text/html", {}).get("ppp_chart")
                 if not meta or meta.get("version", 1) < 2:
                     continue
+                columns = set(meta.get("data", {}).get("columns", []))  # titles of the data table and CSV
                 for text in charts.chart_strings(meta):
+                    if text in columns and text not in countries:
+                        found.setdefault(text, None)
+                        continue
                     if (text in countries or text in keys or not re.search(r"[A-Za-z]{2}", text)
                             or re.fullmatch(r"[A-Z]{2,4}|[a-z0-9]+(?:_[a-z0-9]+)+|[\w-]+\d{4}[a-z]+(?:; [\w-]+\d{4}[a-z]+)*", text)):
+                        continue
+                    found.setdefault(text, None)
+    return list(found)
+
+
+def table_strings(staging: Path) -> list[str]:
+    """Every header and cell text of the notebooks' tables (pandas Styler output, translated at
+    build time by :mod:`ppp_atlas.tables`), less what needs no translator (as :func:`chart_strings`)."""
+    import json
+
+    from . import bib, tables
+
+    keys = set(bib.entries())
+    countries = set(_country_names("uz", _mtime(paths.DATA / "countries.csv")))
+    found: dict[str, None] = {}
+    for path in sorted((staging / "_build" / "jupyter_execute").rglob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        for cell in notebook.get("cells", []):
+            for output in cell.get("outputs", []):
+                markup = output.get("data", {}).get("text/html")
+                markup = "".join(markup) if isinstance(markup, list) else markup
+                if not markup or not tables.is_table(markup):
+                    continue
+                for text in tables.table_strings(markup):
+                    if (text in countries or text in keys or not re.search(r"[A-Za-z]{2}", text)
+                            or re.fullmatch(r"[A-Z]{2,5}|True|False|[\w-]+\d{4}[a-z0-9]+(?:; [\w-]+\d{4}[a-z0-9]+)*", text)):
                         continue
                     found.setdefault(text, None)
     return list(found)

@@ -115,7 +115,8 @@ def write_templates(pot_dir: Path) -> None:
     staging = paths.ROOT / "_build" / "staging"
     chart_words = editions.chart_strings(staging)
     countries = set(editions.data_words("uz")) - set(editions.catalog("uz", "charts"))
-    words = [w for w in dict.fromkeys([*chart_words, *editions.glued_strings(staging)]) if w not in countries]
+    words = [w for w in dict.fromkeys([*chart_words, *editions.glued_strings(staging), *editions.table_strings(staging)])
+             if w not in countries]
     (pot_dir / "charts.pot").write_text(_pot(words), encoding="utf-8")
 
 
