@@ -162,6 +162,8 @@ def data_cell(value, translate=_identity) -> str:
     country) through ``translate``; a list of labels ("United Kingdom, Germany") label by label
     when every one of them is known; numbers, codes and keys as they are."""
     text = _cell(value)
+    if isinstance(value, bool):  # yes or no, in the edition's words
+        return translate(text)
     if not isinstance(value, str) or not text.strip() or _is_number(text):
         return text
     translated = translate(text)

@@ -253,59 +253,56 @@ def glued_strings(staging: Path) -> list[str]:
     return list(found)
 
 
-def chart_strings(staging: Path) -> list[str]:
-    """Every string a chart of the book shows (``ppp_atlas.charts.chart_strings`` over the
-    charts in the executed notebooks), less what needs no translator: country names (CLDR),
-    bibliography keys, codes and identifiers, numbers."""
+def _executed_outputs(staging: Path):
+    """Every output of every executed notebook of the build."""
     import json
 
-    from . import bib, charts
-
-    keys = set(bib.entries())
-    countries = set(_country_names("uz", _mtime(paths.DATA / "countries.csv")))
-    found: dict[str, None] = {}
     for path in sorted((staging / "_build" / "jupyter_execute").rglob("*.ipynb")):
         notebook = json.loads(path.read_text(encoding="utf-8"))
         for cell in notebook.get("cells", []):
-            for output in cell.get("outputs", []):
-                meta = output.get("metadata", {}).get("text/html", {}).get("ppp_chart")
-                if not meta or meta.get("version", 1) < 2:
-                    continue
-                columns = set(meta.get("data", {}).get("columns", []))  # titles of the data table and CSV
-                for text in charts.chart_strings(meta):
-                    if text in columns and text not in countries:
-                        found.setdefault(text, None)
-                        continue
-                    if (text in countries or text in keys or not re.search(r"[A-Za-z]{2}", text)
-                            or re.fullmatch(r"[A-Z]{2,4}|[a-z0-9]+(?:_[a-z0-9]+)+|[\w-]+\d{4}[a-z]+(?:; [\w-]+\d{4}[a-z]+)*", text)):
-                        continue
-                    found.setdefault(text, None)
+            yield from cell.get("outputs", [])
+
+
+_NO_WORDS = re.compile(r"[A-Z]{2,5}|[a-z0-9]+(?:_[a-z0-9]+)+|[\w-]+\d{4}[a-z0-9]+(?:; [\w-]+\d{4}[a-z0-9]+)*")
+
+
+def _words_to_translate(texts, keep=frozenset()) -> list[str]:
+    """``texts`` less what needs no translator: country names (CLDR), bibliography keys, codes and
+    identifiers, numbers; those in ``keep`` (a data table's column titles) always stay."""
+    from . import bib
+
+    keys = set(bib.entries())
+    countries = set(_country_names("uz", _mtime(paths.DATA / "countries.csv")))
+    return [text for text in texts if text not in countries and (text in keep or (
+        text not in keys and re.search(r"[A-Za-z]{2}", text) and not _NO_WORDS.fullmatch(text)))]
+
+
+def chart_strings(staging: Path) -> list[str]:
+    """Every string a chart of the book shows (``ppp_atlas.charts.chart_strings`` over the
+    charts in the executed notebooks), its data table's column titles included, less what needs
+    no translator (:func:`_words_to_translate`)."""
+    from . import charts
+
+    found: dict[str, None] = {}
+    for output in _executed_outputs(staging):
+        meta = output.get("metadata", {}).get("text/html", {}).get("ppp_chart")
+        if meta and meta.get("version", 1) >= 2:
+            columns = frozenset(meta.get("data", {}).get("columns", []))
+            found.update(dict.fromkeys(_words_to_translate(charts.chart_strings(meta), columns)))
     return list(found)
 
 
 def table_strings(staging: Path) -> list[str]:
     """Every header and cell text of the notebooks' tables (pandas Styler output, translated at
-    build time by :mod:`ppp_atlas.tables`), less what needs no translator (as :func:`chart_strings`)."""
-    import json
+    build time by :mod:`ppp_atlas.tables`), less what needs no translator."""
+    from . import tables
 
-    from . import bib, tables
-
-    keys = set(bib.entries())
-    countries = set(_country_names("uz", _mtime(paths.DATA / "countries.csv")))
     found: dict[str, None] = {}
-    for path in sorted((staging / "_build" / "jupyter_execute").rglob("*.ipynb")):
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-        for cell in notebook.get("cells", []):
-            for output in cell.get("outputs", []):
-                markup = output.get("data", {}).get("text/html")
-                markup = "".join(markup) if isinstance(markup, list) else markup
-                if not markup or not tables.is_table(markup):
-                    continue
-                for text in tables.table_strings(markup):
-                    if (text in countries or text in keys or not re.search(r"[A-Za-z]{2}", text)
-                            or re.fullmatch(r"[A-Z]{2,5}|True|False|[\w-]+\d{4}[a-z0-9]+(?:; [\w-]+\d{4}[a-z0-9]+)*", text)):
-                        continue
-                    found.setdefault(text, None)
+    for output in _executed_outputs(staging):
+        markup = output.get("data", {}).get("text/html")
+        markup = "".join(markup) if isinstance(markup, list) else markup
+        if markup and tables.is_table(markup):
+            found.update(dict.fromkeys(_words_to_translate(tables.table_strings(markup))))
     return list(found)
 
 
