@@ -207,16 +207,19 @@ EDITION_FIELDS = ("note", "howpublished")
 
 
 @node
-def edition_text(children, context, name):
+def edition_text(children, context, name, as_written=False):
     """An English field (``note``, ``howpublished``) in the edition's words
-    (``locales/<lang>/LC_MESSAGES/references.po``); one not yet translated is left out of the
+    (``locales/<lang>/LC_MESSAGES/references.po``). A note not yet translated is left out of the
     edition rather than shown in English (the English bibliography, one click away in the
-    language switch, keeps every note)."""
+    language switch, keeps every note); ``as_written`` keeps an untranslated field as it stands
+    (``howpublished`` mostly names a publisher, a gazette or a place: "AustLII", "Bonn")."""
     from . import editions
 
     entry = context["entry"]
     text = bib.plain(entry.fields.get(name, ""))
     translated = editions.catalog(_STYLE["language"], "references").get(text) if text else None
+    if not translated and as_written and text:
+        return field(name).format_data(context)
     if not translated:
         raise FieldIsMissing(name, entry)
     return Text(translated)
@@ -286,7 +289,7 @@ class GostStyle(HouseStyle):
             self._head(e, self.format_title(e, "title", as_sentence=False)),
             optional[join(sep=" ")[w["number"], field("number")]],
             optional[field("date")],
-            optional[edition_text(name="howpublished")],
+            optional[edition_text(name="howpublished", as_written=True)],
             optional[field("organization")],
             field("year") if "year" in e.fields and "date" not in e.fields else optional[field("__none__")],
             optional[edition_text(name="note")],
@@ -297,7 +300,7 @@ class GostStyle(HouseStyle):
         w = self.words
         return join[self._dash(
             self._head(e, self.format_title(e, "title", as_sentence=False)),
-            optional[edition_text(name="howpublished")],
+            optional[edition_text(name="howpublished", as_written=True)],
             field("year") if "year" in e.fields else w["nodate"],
             optional[edition_text(name="note")],
             self._url(),
