@@ -343,6 +343,19 @@ class DataTables(Directive):
         return result
 
 
+class DataDownloads(Directive):
+    """``{data-downloads}``: the whole data package and its descriptor, in the edition's words."""
+
+    has_content = False
+
+    def run(self):
+        from . import datadocs
+
+        env = self.state.document.settings.env
+        static = "../" * env.docname.count("/") + "_static/"
+        return [nodes.raw("", datadocs.downloads_html(static, _data_translator(env)), format="html")]
+
+
 class _DataHtml(Directive):
     """A block of the Data page made from data: re-read when any table changes."""
 
@@ -502,6 +515,7 @@ def setup(app):
     app.add_config_value("ppp_static_digest", static_digest(), "html")
     app.add_node(chart_placeholder)
     app.add_directive("data-tables", DataTables)
+    app.add_directive("data-downloads", DataDownloads)
     app.add_directive("verification-labels", VerificationLabels)
     app.add_directive("article-outline", ArticleOutline)
     weights.setup(app)
