@@ -202,8 +202,9 @@ def edition_titleaddon(children, context):
 
 
 #: The fields of references.bib written in English for the English edition (the book's notes on
-#: what was read, how a work was published), translated in ``references.po``.
-EDITION_FIELDS = ("note", "howpublished")
+#: what was read, how a work was published, a thesis's school when the citing article omits it),
+#: translated in ``references.po``.
+EDITION_FIELDS = ("note", "howpublished", "school")
 
 
 @node
@@ -323,7 +324,8 @@ class GostStyle(HouseStyle):
     def _monograph(self, e, publisher_field):
         return join[self._dash(
             self._head(e, self.format_btitle(e, "title", as_sentence=False)),
-            optional[join(sep=", ")[optional[field("address")], optional[field(publisher_field)], field("year")]],
+            optional[join(sep=", ")[optional[field("address")], optional[edition_text(name=publisher_field, as_written=True)],
+                                    field("year")]],
             optional[edition_text(name="note")],
             self._url(),
         )]

@@ -14,6 +14,10 @@ what may rightly stay as written:
 A block is English when it holds a run of four or more English words (ASCII letters) of
 which some four in a row also stand in the English twin page: Uzbek, itself in Latin
 letters, never shares a four-word run with the English text unless it was left untranslated.
+A run counts only with one of English's small words in it ("the", "of", "and" ...), none of
+German's, and a word in lower case besides them: the names of bodies, places and works that a
+translation gives in the original beside its own words ("Committee of Public Accounts") are
+not sentences.
 
 Besides the pages: the strings plotly shows (each chart's figures, ``_static/charts/*.json``:
 hover templates, labels, legends, axis titles; and plotly's own words through
@@ -49,6 +53,10 @@ ALLOWED = {
     "National PPP Policy Framework and Guidelines": "title of a work (Australia's PPP guidelines) in a chart's hover",
     "Standardisation of PFI Contracts": "title of a work (HM Treasury's guidance) in a chart's hover",
     "Infrastructure UK": "a British body's own name (kept in the Russian and Uzbek texts)",
+    "End of Term Web Archive": "the name of a web archive a reference was read in",
+    "van Steden": "an author's name (van Steden and Nalla 2010)",
+    "police and crime commissioners": "the English name of the office, given in brackets after its translation",
+    "UNT End of Term": "the name of a web archive a reference was read in",
     "JupyterLab": "the program's name",
 }
 
@@ -93,11 +101,11 @@ def _titles_pattern() -> re.Pattern | None:
 
 
 def _clean(text: str) -> str:
+    pattern = _titles_pattern()
+    if pattern is not None:  # first: a title may hold a slash ("2019/20") or quotes
+        text = pattern.sub(" ", text)
     text = _URL.sub(" ", text)
     text = _QUOTED.sub(" ", text)
-    pattern = _titles_pattern()
-    if pattern is not None:
-        text = pattern.sub(" ", text)
     for name in ALLOWED:
         text = text.replace(name, " ")
     return re.sub(r"\s+", " ", text).strip()
@@ -130,6 +138,10 @@ def visible_blocks(page: str, lang: str | None = None) -> list[str]:
     return [b for b in (re.sub(r"\s+", " ", b).strip() for b in blocks) if b]
 
 
+#: German names of statutes and gazettes stay German ("In der Fassung der Bekanntmachung vom").
+_GERMAN_WORDS = {"der", "die", "das", "des", "dem", "den", "vom", "von", "und", "zur", "zum", "für", "im", "über"}
+
+
 def _words(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
@@ -154,7 +166,10 @@ def english_runs(text: str, twin_grams: set) -> list[str]:
             for i in covered + [-2]:
                 if span and i != span[-1] + 1:
                     words = current[span[0]:span[-1] + 1]
-                    if any(w.lower() in _FUNCTION_WORDS for w in words):
+                    lowered = {w.lower() for w in words}
+                    content = [w for w in words if w.lower() not in _FUNCTION_WORDS]
+                    proper = all(w[0].isupper() for w in content)  # a name: "Committee of Public Accounts"
+                    if lowered & _FUNCTION_WORDS and not lowered & _GERMAN_WORDS and not proper:
                         runs.append(" ".join(words))
                     span = []
                 span.append(i)
