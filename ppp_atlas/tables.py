@@ -1,4 +1,4 @@
-"""Notebook tables (pandas Styler output) in each edition's words.
+"""Notebook tables (pandas Styler and DataFrame output) in each edition's words.
 
 A notebook renders its tables once, in English, when it executes (the three editions share one
 execution). Each translated edition writes the words of those tables at build time, as it does
@@ -14,8 +14,9 @@ from html.parser import HTMLParser
 
 from markupsafe import escape
 
-#: pandas Styler tables: ``<table id="T_<uuid>">`` (ppp_atlas names the uuid after the data).
-_STYLER = re.compile(r'<table id="T_[^"]*"')
+#: pandas Styler tables (``<table id="T_<uuid>">``, ppp_atlas names the uuid after the data) and
+#: plain DataFrames as a notebook shows them (``<table border="1" class="dataframe">``).
+_STYLER = re.compile(r'<table id="T_[^"]*"|<table border="1" class="dataframe')
 _CELLS = ("th", "td")
 _NUMBER = re.compile(r"[\s\d.,%+−–-]*")
 
