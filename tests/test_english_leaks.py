@@ -221,6 +221,9 @@ def _figures(folder: Path) -> dict[str, dict]:
 def chart_leaks(site: Path, lang: str) -> list[str]:
     english = _figures(site / "_static" / "charts")
     found: list[str] = []
+    for bundle in sorted((site / lang / "_static" / "vendor").glob("plotly-ppp*.js")):
+        if f'name:"{lang}"' not in bundle.read_text(encoding="utf-8"):  # the locale config.locale names
+            found.append(f"{bundle.name}: registers no {lang} dictionary")
     for name, figures in _figures(site / lang / "_static" / "charts").items():
         twin = english.get(name, {})
         grams = set().union(*(_grams(s) for s in figure_strings(twin))) if twin else set()
@@ -382,3 +385,32 @@ if __name__ == "__main__":
             for kind, items in counts.items():
                 for item in items:
                     print(f"  {kind}: {item}")
+
+
+# --- in a browser: what plotly and the cite box show --------------------------------
+
+#: plotly.js's English mode-bar titles that a translated page must not show.
+PLOTLY_ENGLISH = {"Download plot as a PNG", "Zoom", "Pan", "Zoom in", "Zoom out", "Autoscale", "Reset axes",
+                  "Box Select", "Lasso Select"}
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_plotly_and_the_copy_button_speak_the_edition_s_language(chromium, base_url, lang):
+    import browser
+
+    page = chromium.new_page()
+    try:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        browser.visit(page, f"{base_url}/{lang}/notebooks/design-matrix.html")
+        assert browser.draw_all_charts(page) > 0
+        titles = page.eval_on_selector_all("div.ppp-plotly .modebar-btn", "bs => bs.map(b => b.getAttribute('data-title'))")
+        assert titles and not set(titles) & PLOTLY_ENGLISH, titles
+        locale = page.evaluate("document.querySelector('div.ppp-plotly')._context.locale")
+        assert locale == lang
+        button = page.locator("button.ppp-copy").first
+        copied = button.get_attribute("data-copied")
+        assert copied and copied != "Copied"
+        button.click()
+        page.wait_for_function("([b, w]) => b.textContent === w", arg=[button.element_handle(), copied])
+    finally:
+        page.close()
