@@ -26,6 +26,7 @@ import html
 import json
 import re
 import textwrap
+from functools import lru_cache
 from urllib.parse import quote
 
 import pandas as pd
@@ -159,19 +160,26 @@ def _cell(value) -> str:
 
 def data_cell(value, translate=_identity) -> str:
     """A cell of a chart's data as the edition writes it: a label from data (a category, a
-    country) through ``translate``; a list of labels ("United Kingdom, Germany") label by label
-    when every one of them is known; numbers, codes and keys as they are."""
+    country) through ``translate``; a list of countries ("United Kingdom, Germany") name by name;
+    numbers, codes and keys as they are."""
     text = _cell(value)
     if isinstance(value, bool):  # yes or no, in the edition's words
         return translate(text)
     if not isinstance(value, str) or not text.strip() or _is_number(text):
         return text
-    translated = translate(text)
-    if translated == text and ", " in text:
-        parts = [translate(part) for part in text.split(", ")]
-        if all(new != old for new, old in zip(parts, text.split(", "))):
-            return ", ".join(parts)
-    return translated
+    if ", " in text and all(part in _english_country_names() for part in text.split(", ")):
+        return ", ".join(translate(part) for part in text.split(", "))  # "United Kingdom, Germany"
+    return translate(text)
+
+
+@lru_cache(maxsize=1)
+def _english_country_names() -> frozenset:
+    import csv
+
+    from . import paths
+
+    with (paths.DATA / "countries.csv").open(encoding="utf-8") as handle:
+        return frozenset(row["name_en"] for row in csv.DictReader(handle))
 
 
 def data_table(columns, rows, translate=_identity) -> tuple[list[str], list[list[str]]]:

@@ -263,7 +263,7 @@ def _executed_outputs(staging: Path):
             yield from cell.get("outputs", [])
 
 
-_NO_WORDS = re.compile(r"[A-Z]{2,5}|[a-z0-9]+(?:_[a-z0-9]+)+|[\w-]+\d{4}[a-z0-9]+(?:; [\w-]+\d{4}[a-z0-9]+)*")
+_NO_WORDS = re.compile(r"[A-Z]{2,5}|[a-z0-9]+(?:-[a-z0-9]+)+|[a-z0-9]+(?:_[a-z0-9]+)+|[\w-]+\d{4}[a-z0-9]+(?:; [\w-]+\d{4}[a-z0-9]+)*")
 
 
 def _words_to_translate(texts, keep=frozenset()) -> list[str]:
