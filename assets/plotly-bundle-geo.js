@@ -5,4 +5,5 @@ Plotly.register(require("./plotly-traces.js").concat([
   require("plotly.js/lib/choropleth"),
   require("plotly.js/lib/scattergeo"),
 ]));
+Plotly.register(require("./plotly-locales.js"));  // the editions' words (config.locale)
 window.Plotly = Plotly;

@@ -3,4 +3,5 @@
 // Built by `make assets` with esbuild into _build/vendor/plotly-ppp.min.js.
 var Plotly = require("plotly.js/lib/core");
 Plotly.register(require("./plotly-traces.js"));
+Plotly.register(require("./plotly-locales.js"));  // the editions' words (config.locale)
 window.Plotly = Plotly;

@@ -45,7 +45,14 @@ def family(person: Person) -> str:
     return plain(" ".join(person.prelast_names + person.last_names)) or plain(str(person))
 
 
-def creator_label(entry: Entry) -> str:
+#: The fixed words of a short citation in each edition: no year, "and" between two authors,
+#: "and others" after the first of three or more (GOST R 7.0.100-2018's «б. г.», «и др.»).
+NO_DATE = {"en": "n.d.", "ru": "б. г.", "uz": "yili koʻrsatilmagan"}
+AND = {"en": "&", "ru": "и", "uz": "va"}
+ET_AL = {"en": "et al.", "ru": "и др.", "uz": "va boshq."}
+
+
+def creator_label(entry: Entry, lang: str = "en") -> str:
     """The short name an author-year citation shows: family names or the body."""
     people = creators(entry)
     if not people:
@@ -57,16 +64,16 @@ def creator_label(entry: Entry) -> str:
     if len(people) == 1:
         return family(people[0])
     if len(people) == 2:
-        return f"{family(people[0])} & {family(people[1])}"
-    return f"{family(people[0])} et al."
+        return f"{family(people[0])} {AND.get(lang, '&')} {family(people[1])}"
+    return f"{family(people[0])} {ET_AL.get(lang, 'et al.')}"
 
 
-def year(entry: Entry) -> str:
+def year(entry: Entry, lang: str = "en") -> str:
     value = entry.fields.get("year") or entry.fields.get("date", "")[:4]
-    return plain(value) or "n.d."
+    return plain(value) or NO_DATE.get(lang, NO_DATE["en"])
 
 
-def short_label(key: str, bibfile: Path = paths.BIBFILE) -> str:
-    """``"Hadrill (2018)"`` for a key of ``references.bib``."""
+def short_label(key: str, bibfile: Path = paths.BIBFILE, lang: str = "en") -> str:
+    """``"Hadrill (2018)"`` for a key of ``references.bib`` (``lang``: the edition's words)."""
     entry = entries(bibfile)[key]
-    return f"{creator_label(entry)} ({year(entry)})"
+    return f"{creator_label(entry, lang)} ({year(entry, lang)})"

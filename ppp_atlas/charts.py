@@ -26,6 +26,7 @@ import html
 import json
 import re
 import textwrap
+from functools import lru_cache
 from urllib.parse import quote
 
 import pandas as pd
@@ -158,22 +159,54 @@ def _cell(value) -> str:
     return str(value)
 
 
+def data_cell(value, translate=_identity) -> str:
+    """A cell of a chart's data as the edition writes it: a label from data (a category, a
+    country) through ``translate``; a list of countries ("United Kingdom, Germany") name by name;
+    numbers, codes and keys as they are."""
+    text = _cell(value)
+    if isinstance(value, bool):  # yes or no, in the edition's words
+        return translate(text)
+    if not isinstance(value, str) or not text.strip() or _is_number(text):
+        return text
+    if ", " in text and all(part in _english_country_names() for part in text.split(", ")):
+        return ", ".join(translate(part) for part in text.split(", "))  # "United Kingdom, Germany"
+    return translate(text)
+
+
+@lru_cache(maxsize=1)
+def _english_country_names() -> frozenset:
+    import csv
+
+    from . import paths
+
+    with (paths.DATA / "countries.csv").open(encoding="utf-8") as handle:
+        return frozenset(row["name_en"] for row in csv.DictReader(handle))
+
+
+def data_table(columns, rows, translate=_identity) -> tuple[list[str], list[list[str]]]:
+    """The plotted data in the edition's words: column titles and labels translated."""
+    return [translate(c) for c in columns], [[data_cell(v, translate) for v in row] for row in rows]
+
+
 def _table_html(columns, rows, translate) -> str:
     e = html.escape
-    head = "".join(f"<th>{e(translate(c))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{e(_cell(v))}</td>" for v in row) + "</tr>" for row in rows)
+    titles, cells = data_table(columns, rows, translate)
+    head = "".join(f"<th>{e(c)}</th>" for c in titles)
+    body = "".join("<tr>" + "".join(f"<td>{e(v)}</td>" for v in row) + "</tr>" for row in cells)
     return f'<table class="ppp-data-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _csv_text(columns, rows) -> str:
+def _csv_text(columns, rows, translate=_identity) -> str:
+    """The CSV download: the edition's column titles and labels (the canonical English tables
+    are on the Data page)."""
     import csv
     import io
 
+    titles, cells = data_table(columns, rows, translate)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
+    writer.writerow(titles)
+    writer.writerows(cells)
     return buffer.getvalue()
 
 
@@ -231,7 +264,8 @@ def render_chart_html(meta: dict, translate=_identity, lang: str = "en", *, svgs
     e, t = html.escape, translate
     anchor, chart_id = meta.get("anchor") or f"chart-{meta['name']}", meta["id"]
     title, alt = t(meta["title"]), t(meta["alt"])
-    labels = meta.get("source_labels") or [bib.short_label(k) for k in meta["sources"]]
+    labels = ([bib.short_label(k, lang=lang) for k in meta["sources"]] if lang != "en"
+              else meta.get("source_labels") or [bib.short_label(k) for k in meta["sources"]])
     source = t(WORDS["source"]) + " " + "; ".join(labels) + "."
     columns, rows = meta["data"]["columns"], meta["data"]["rows"]
     heights = chart_heights(figures or chart_figures(meta, translate, lang))
@@ -245,7 +279,7 @@ def render_chart_html(meta: dict, translate=_identity, lang: str = "en", *, svgs
                         f'{static_images(svg["href"], svg["width"], svg["height"], label)}</div>')
         else:
             statics += (f'<div class="ppp-static ppp-static-{variant}" role="img" aria-label="{e(label)}">{svg}</div>')
-    csv_uri = "data:text/csv;charset=utf-8," + quote(_csv_text(columns, rows))
+    csv_uri = "data:text/csv;charset=utf-8," + quote(_csv_text(columns, rows, t))
     downloads = f'<a class="ppp-csv" download="{e(meta["name"])}.csv" href="{e(csv_uri)}">{e(t(WORDS["csv"]))}</a>'
     if svg_href:
         downloads += f' · <a class="ppp-svg" download="{e(meta["name"])}.svg" href="{e(svg_href)}">{e(t(WORDS["svg"]))}</a>'
@@ -362,6 +396,9 @@ def translate_figure(figure: dict, translate=_identity, lang: str = "en") -> dic
                     trace[part]["values"] = _walk_strings(trace[part]["values"], data)
     if lang != "en":
         layout["separators"] = ",\u00a0"  # decimal comma, non-breaking space between thousands
+        # plotly.js's own words (mode bar, box plots' hover labels, toasts) in the edition's
+        # language: the site's plotly bundle registers the uz and ru dictionaries
+        figure["config"] = {**(figure.get("config") or {}), "locale": lang}
     return figure
 
 

@@ -21,7 +21,7 @@ from pybtex.plugin import register_plugin
 from pybtex.richtext import Tag, Text
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.labels import BaseLabelStyle
-from pybtex.style.template import field, join, optional, sentence, tag, words
+from pybtex.style.template import FieldIsMissing, field, join, node, optional, sentence, tag, words
 
 from . import bib, paths
 
@@ -61,7 +61,10 @@ class HouseStyle(UnsrtStyle):
         is formatted once per label and content (:data:`FORMATTED`)."""
         if bib_data is not None:
             return super().format_entry(label, entry, bib_data=bib_data)
-        memo = (type(self).__name__, _STYLE["language"], label, _entry_content(entry))
+        from . import editions
+
+        memo = (type(self).__name__, _STYLE["language"], label, _entry_content(entry),
+                editions.catalog_mtime(_STYLE["language"], "references"))  # a new translation of its note
         FORMATTED.used.add(memo)
         known = FORMATTED.entries.get(memo)
         if known is None:
@@ -173,12 +176,60 @@ FORMATTED = FormattedEntries()
 
 #: The fixed words of a GOST reference in each edition (titles stay in their own language).
 GOST_WORDS = {
-    "ru": {"accessed": "дата обращения", "pages": "С.", "volume": "Т.", "number": "№", "nodate": "б. г.",
+    "ru": {"accessed": "дата обращения", "pages": "С.", "volume": "Т.", "number": "№", "nodate": bib.NO_DATE["ru"],
            "version": "Версия"},
-    "uz": {"accessed": "murojaat sanasi", "pages": "B.", "volume": "J.", "number": "№", "nodate": "yili koʻrsatilmagan",
+    "uz": {"accessed": "murojaat sanasi", "pages": "B.", "volume": "J.", "number": "№", "nodate": bib.NO_DATE["uz"],
            "version": "Versiya"},
 }
 _STYLE = {"language": "en"}
+#: Where a ``titleaddon`` gives a title in an edition's language ("…; Russian: Закон …").
+_ADDON_IN = {"ru": re.compile(r"\bRussian: (.+?)(?:;\s*(?:Uzbek|English|German):|$)"),
+             "uz": re.compile(r"\bUzbek: (.+?)(?:;\s*(?:Russian|English|German):|$)")}
+_SCRIPT = {"ru": re.compile(r"[А-Яа-яЁё]"), "uz": re.compile(r"[ʻʼ]|\b(?:va|toʻgʻrisida|boʻyicha)\b|[ЎўҚқҒғҲҳ]")}
+
+
+@node
+def edition_titleaddon(children, context):
+    """The title in the edition's own language, in square brackets, where ``titleaddon`` gives
+    one and the title is in another language; never the English rendering, which is the
+    English edition's (a Russian reader needs no English gloss of a Russian or German title)."""
+    entry, lang = context["entry"], _STYLE["language"]
+    addon, title = bib.plain(entry.fields.get("titleaddon", "")), bib.plain(entry.fields.get("title", ""))
+    match = _ADDON_IN[lang].search(addon) if lang in _ADDON_IN else None
+    if not match or _SCRIPT[lang].search(title):
+        raise FieldIsMissing("titleaddon", entry)
+    return Text("[", match.group(1).strip().rstrip("."), "]")
+
+
+#: The fields of references.bib written in English for the English edition (the book's notes on
+#: what was read, how a work was published, a thesis's school when the citing article omits it),
+#: translated in ``references.po``.
+EDITION_FIELDS = ("note", "howpublished", "school")
+
+
+@node
+def edition_text(children, context, name, as_written=False):
+    """An English field (``note``, ``howpublished``) in the edition's words
+    (``locales/<lang>/LC_MESSAGES/references.po``). A note not yet translated is left out of the
+    edition rather than shown in English (the English bibliography, one click away in the
+    language switch, keeps every note); ``as_written`` keeps an untranslated field as it stands
+    (``howpublished`` mostly names a publisher, a gazette or a place: "AustLII", "Bonn")."""
+    from . import editions
+
+    entry = context["entry"]
+    text = bib.plain(entry.fields.get(name, ""))
+    translated = editions.catalog(_STYLE["language"], "references").get(text) if text else None
+    if not translated and as_written and text:
+        return field(name).format_data(context)
+    if not translated:
+        raise FieldIsMissing(name, entry)
+    return Text(translated)
+
+
+def edition_messages() -> list[str]:
+    """The English fields the editions translate (``references.pot``), in the order of the file."""
+    return list(dict.fromkeys(bib.plain(e.fields[name]) for e in bib.entries().values()
+                              for name in EDITION_FIELDS if e.fields.get(name)))
 
 
 def set_language(lang: str) -> None:
@@ -224,16 +275,25 @@ class GostStyle(HouseStyle):
     def _head(self, e, title):
         return join(sep=" ")[optional[self.format_names("author")], title]
 
+    def format_title(self, e, which_field, as_sentence=True):
+        title = join(sep=" ")[field(which_field), optional[edition_titleaddon]] if which_field == "title" \
+            else field(which_field)
+        return sentence[title] if as_sentence else title
+
+    def format_btitle(self, e, which_field, as_sentence=True):
+        title = join(sep=" ")[tag("em")[field(which_field)], optional[edition_titleaddon]]
+        return sentence[title] if as_sentence else title
+
     def get_misc_template(self, e):
         w = self.words
         return join[self._dash(
             self._head(e, self.format_title(e, "title", as_sentence=False)),
             optional[join(sep=" ")[w["number"], field("number")]],
             optional[field("date")],
-            optional[field("howpublished")],
+            optional[edition_text(name="howpublished", as_written=True)],
             optional[field("organization")],
             field("year") if "year" in e.fields and "date" not in e.fields else optional[field("__none__")],
-            optional[field("note")],
+            optional[edition_text(name="note")],
             self._url(),
         )]
 
@@ -241,9 +301,9 @@ class GostStyle(HouseStyle):
         w = self.words
         return join[self._dash(
             self._head(e, self.format_title(e, "title", as_sentence=False)),
-            optional[field("howpublished")],
+            optional[edition_text(name="howpublished", as_written=True)],
             field("year") if "year" in e.fields else w["nodate"],
-            optional[field("note")],
+            optional[edition_text(name="note")],
             self._url(),
         )]
 
@@ -256,7 +316,7 @@ class GostStyle(HouseStyle):
             optional[join(sep=", ")[optional[join(sep=" ")[w["volume"], field("volume")]],
                                     optional[join(sep=" ")[w["number"], field("number")]]]],
             optional[join(sep=" ")[w["pages"], field("pages")]],
-            optional[field("note")],
+            optional[edition_text(name="note")],
             optional[join["DOI: ", field("doi", raw=True)]],
             self._url(),
         )]
@@ -264,8 +324,9 @@ class GostStyle(HouseStyle):
     def _monograph(self, e, publisher_field):
         return join[self._dash(
             self._head(e, self.format_btitle(e, "title", as_sentence=False)),
-            optional[join(sep=", ")[optional[field("address")], optional[field(publisher_field)], field("year")]],
-            optional[field("note")],
+            optional[join(sep=", ")[optional[field("address")], optional[edition_text(name=publisher_field, as_written=True)],
+                                    field("year")]],
+            optional[edition_text(name="note")],
             self._url(),
         )]
 
@@ -288,7 +349,7 @@ class GostStyle(HouseStyle):
                           tag("em")[field("booktitle")]],
             optional[join(sep=", ")[optional[field("publisher")], field("year")]],
             optional[join(sep=" ")[w["pages"], field("pages")]],
-            optional[field("note")],
+            optional[edition_text(name="note")],
             self._url(),
         )]
 
@@ -347,7 +408,7 @@ def format_entries(keys: list[str]) -> list[tuple[str, str]]:
 #: The fixed words of reference lists and "Cite this page" boxes (translated in ``ppp.po``).
 WORDS = {
     "no_refs": "This page cites no works.", "in_full": "[in full bibliography]", "cite": "Cite this page",
-    "address": "Stable address:", "copy": "Copy {label}", "bib": "Download .bib", "apa": "APA-like",
+    "address": "Stable address:", "copy": "Copy {label}", "copied": "Copied", "bib": "Download .bib", "apa": "APA-like",
     "gost": "GOST-like", "in": "In", "version": "version {version}", "note": "Version {version}, {license}",
 }
 
@@ -462,7 +523,7 @@ def cite_box_html(title: str, url: str, pagename: str, tr=_same, lang: str = "en
         parts.append(
             f'<div class="ppp-cite-format"><h3>{label}</h3>'
             f'<div id="{block_id}" class="ppp-cite-text" data-copy="{e(text)}">{shown}</div>'
-            f'<button type="button" class="ppp-copy" data-copy-target="{block_id}">'
+            f'<button type="button" class="ppp-copy" data-copy-target="{block_id}" data-copied="{e(tr(WORDS["copied"]))}">'
             f'{e(tr(WORDS["copy"]).format(label=label))}</button></div>'
         )
     bib_uri = "data:application/x-bibtex;charset=utf-8," + quote(bibtex(key, entry))

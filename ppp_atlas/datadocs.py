@@ -81,6 +81,7 @@ WORDS = {
     "instrument": "Act",
     "what_changed": "What changed",
     "rows_affected": "Rows affected",
+    "package": "Download the whole data package (zip)",
 }
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -89,19 +90,32 @@ def _same(text: str) -> str:
     return text
 
 
-def _constraints(field: dict, tr=_same) -> str:
+def _constraints(field: dict, tr=_same, text=str, value=str) -> str:
+    """A column's constraints in words; ``text`` and ``value`` write the words and the allowed
+    values (in HTML: escaped words, values as code, since they are the canonical English CSV's)."""
     c = field.get("constraints", {})
     bits = []
     if c.get("required"):
-        bits.append(tr(WORDS["required"]))
+        bits.append(text(tr(WORDS["required"])))
     if c.get("unique"):
-        bits.append(tr(WORDS["unique"]))
+        bits.append(text(tr(WORDS["unique"])))
     for key, label in (("minimum", "min"), ("maximum", "max"), ("pattern", "pattern")):
         if key in c:
-            bits.append(f"{tr(WORDS[label])} {c[key]}")
+            bits.append(f"{text(tr(WORDS[label]))} {(value if key == 'pattern' else text)(str(c[key]))}")
     if "enum" in c:
-        bits.append(tr(WORDS["one_of"]) + " " + ", ".join(map(str, c["enum"])))
+        bits.append(text(tr(WORDS["one_of"])) + " " + ", ".join(value(v) for v in c["enum"]))
     return "; ".join(bits)
+
+
+def _code(item) -> str:
+    return f"<code>{html.escape(str(item))}</code>"
+
+
+def downloads_html(static: str, tr=_same) -> str:
+    """The Data page's downloads of the whole package (``static``: the page's path to ``_static/``)."""
+    e = html.escape
+    return (f'<p class="ppp-downloads"><a href="{e(static)}data/ppp-atlas-data.zip" download>{e(tr(WORDS["package"]))}</a>'
+            f' · <a href="{e(static)}data/datapackage.json" download>datapackage.json</a></p>')
 
 
 def _blocks(markdown: str) -> list[str]:
@@ -179,7 +193,7 @@ def table_section_html(resource: dict, bibliography_uri: str, tr=_same) -> str:
     frame = data.load(name)
     fields = "".join(
         f"<tr><td><code>{e(f['name'])}</code></td><td>{e(f.get('type', 'string'))}</td>"
-        f"<td>{e(tr(f.get('description', f.get('title', ''))))}</td><td>{e(_constraints(f, tr))}</td></tr>"
+        f"<td>{e(tr(f.get('description', f.get('title', ''))))}</td><td>{_constraints(f, tr, e, _code)}</td></tr>"
         for f in resource["schema"]["fields"]
     )
     keys = sorted({k.strip() for cell in frame["source"].dropna() for k in cell.split(";") if k.strip()})
@@ -210,6 +224,7 @@ def messages() -> list[str]:
             seen.setdefault(text, None)
         return text
 
+    downloads_html("", record)
     labels_html(record)
     verification_html(record)
     outline_html(record)

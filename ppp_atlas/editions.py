@@ -11,6 +11,8 @@ The English text is the source. Uzbek and Russian come from gettext catalogs in
   reference lists, the language switch);
 * ``charts.po``: every reader-visible string of every chart (titles, axes, legends,
   categories, hover text);
+* ``references.po``: the English fields of ``references.bib`` (``note``, ``howpublished``) that
+  the Uzbek and Russian references show in the edition's words;
 * ``data.po``: the Data page's words: table descriptions, column dictionaries, the notes on
   how each table was made and checked, the verification labels, the article's outline.
 
@@ -46,12 +48,13 @@ ENDONYMS = {"en": "English", "uz": "Oʻzbekcha", "ru": "Русский"}
 #: BCP 47 tags for ``<html lang>`` and ``hreflang`` (Uzbek in Latin script).
 BCP47 = {"en": "en", "uz": "uz-Latn", "ru": "ru"}
 #: Catalogs whose translation may still be under way: the parity gate lets only these be
-#: incomplete (book chapters, notebooks, or the data-driven data.po/charts.po), never the
-#: interface, the landing page, the glossary, the Data page or the bibliography page. Both
-#: editions are complete: nothing is pending.
-PENDING: dict[str, set[str]] = {lang: set() for lang in ("uz", "ru")}
+#: incomplete (book chapters, notebooks, or the data-driven data.po/charts.po/references.po), never
+#: the interface, the landing page, the glossary, the Data page or the bibliography page. Pending:
+#: ``references.po``, the notes of references.bib (a reference whose note is not yet translated
+#: is shown without it in that edition).
+PENDING: dict[str, set[str]] = {lang: {"references.po"} for lang in ("uz", "ru")}
 #: Catalogs that are not pages (interface and data strings).
-INTERFACE_DOMAINS = ("sphinx", "booktheme", "ppp", "charts", "data")
+INTERFACE_DOMAINS = ("sphinx", "booktheme", "ppp", "charts", "data", "references")
 
 
 #: How each edition writes a full date (CLDR patterns): 3 April 2017; 2017-yil 3-aprel; 3 апреля 2017 г.
@@ -267,29 +270,56 @@ def glued_strings(staging: Path) -> list[str]:
     return list(found)
 
 
-def chart_strings(staging: Path) -> list[str]:
-    """Every string a chart of the book shows (``ppp_atlas.charts.chart_strings`` over the
-    charts in the executed notebooks), less what needs no translator: country names (CLDR),
-    bibliography keys, codes and identifiers, numbers."""
+def _executed_outputs(staging: Path):
+    """Every output of every executed notebook of the build."""
     import json
 
-    from . import bib, charts
-
-    keys = set(bib.entries())
-    countries = set(_country_names("uz", _mtime(paths.DATA / "countries.csv")))
-    found: dict[str, None] = {}
     for path in sorted((staging / "_build" / "jupyter_execute").rglob("*.ipynb")):
         notebook = json.loads(path.read_text(encoding="utf-8"))
         for cell in notebook.get("cells", []):
-            for output in cell.get("outputs", []):
-                meta = output.get("metadata", {}).get("text/html", {}).get("ppp_chart")
-                if not meta or meta.get("version", 1) < 2:
-                    continue
-                for text in charts.chart_strings(meta):
-                    if (text in countries or text in keys or not re.search(r"[A-Za-z]{2}", text)
-                            or re.fullmatch(r"[A-Z]{2,4}|[a-z0-9]+(?:_[a-z0-9]+)+|[\w-]+\d{4}[a-z]+(?:; [\w-]+\d{4}[a-z]+)*", text)):
-                        continue
-                    found.setdefault(text, None)
+            yield from cell.get("outputs", [])
+
+
+_NO_WORDS = re.compile(r"[A-Z]{2,5}|[a-z0-9]+(?:-[a-z0-9]+)+|[a-z0-9]+(?:_[a-z0-9]+)+|[\w-]+\d{4}[a-z0-9]+(?:; [\w-]+\d{4}[a-z0-9]+)*")
+
+
+def _words_to_translate(texts, keep=frozenset()) -> list[str]:
+    """``texts`` less what needs no translator: country names (CLDR), bibliography keys, codes and
+    identifiers, numbers; those in ``keep`` (a data table's column titles) always stay."""
+    from . import bib
+
+    keys = set(bib.entries())
+    countries = set(_country_names("uz", _mtime(paths.DATA / "countries.csv")))
+    return [text for text in texts if text not in countries and (text in keep or (
+        text not in keys and re.search(r"[A-Za-z]{2}", text) and not _NO_WORDS.fullmatch(text)))]
+
+
+def chart_strings(staging: Path) -> list[str]:
+    """Every string a chart of the book shows (``ppp_atlas.charts.chart_strings`` over the
+    charts in the executed notebooks), its data table's column titles included, less what needs
+    no translator (:func:`_words_to_translate`)."""
+    from . import charts
+
+    found: dict[str, None] = {}
+    for output in _executed_outputs(staging):
+        meta = output.get("metadata", {}).get("text/html", {}).get("ppp_chart")
+        if meta and meta.get("version", 1) >= 2:
+            columns = frozenset(meta.get("data", {}).get("columns", []))
+            found.update(dict.fromkeys(_words_to_translate(charts.chart_strings(meta), columns)))
+    return list(found)
+
+
+def table_strings(staging: Path) -> list[str]:
+    """Every header and cell text of the notebooks' tables (pandas Styler output, translated at
+    build time by :mod:`ppp_atlas.tables`), less what needs no translator."""
+    from . import tables
+
+    found: dict[str, None] = {}
+    for output in _executed_outputs(staging):
+        markup = output.get("data", {}).get("text/html")
+        markup = "".join(markup) if isinstance(markup, list) else markup
+        if markup and tables.is_table(markup):
+            found.update(dict.fromkeys(_words_to_translate(tables.table_strings(markup))))
     return list(found)
 
 

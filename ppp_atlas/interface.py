@@ -109,10 +109,14 @@ def write_templates(pot_dir: Path) -> None:
     from . import datadocs
 
     (pot_dir / "data.pot").write_text(_pot(datadocs.messages()), encoding="utf-8")
+    from . import citations
+
+    (pot_dir / "references.pot").write_text(_pot(citations.edition_messages()), encoding="utf-8")
     staging = paths.ROOT / "_build" / "staging"
     chart_words = editions.chart_strings(staging)
     countries = set(editions.data_words("uz")) - set(editions.catalog("uz", "charts"))
-    words = [w for w in dict.fromkeys([*chart_words, *editions.glued_strings(staging)]) if w not in countries]
+    words = [w for w in dict.fromkeys([*chart_words, *editions.glued_strings(staging), *editions.table_strings(staging)])
+             if w not in countries]
     (pot_dir / "charts.pot").write_text(_pot(words), encoding="utf-8")
 
 

@@ -224,12 +224,22 @@ def book_title(lang: str) -> str:
     return editions.translator(lang, "ppp")(book_metadata()["title"])
 
 
+def book_authors(lang: str) -> str:
+    """The book's authors as the edition names them (``ppp.po``): the title page and /Author."""
+    from .citations import book_metadata
+
+    return "; ".join(editions.translator(lang, "ppp")(a) for a in book_metadata()["authors"])
+
+
 def short_citation(lang: str, title: str, url: str, pagename: str) -> str:
+    """The chapter's short citation (title page and footer), in the edition's words as the page's
+    cite box writes it (authors, "In", "version")."""
     from . import citations
 
-    _, entry = citations.page_entry(title, url, pagename)
+    tr = editions.translator(lang, "ppp")
+    _, entry = citations.page_entry(title, url, pagename, tr)
     entry.fields["booktitle"] = book_title(lang)
-    return citations.apa(entry).render_as("text")
+    return citations.apa(entry, tr).render_as("text")
 
 
 READY = """() => Array.from(document.querySelectorAll("div.ppp-plotly")).every(d => {
@@ -400,7 +410,8 @@ async def print_pages(browser: _Browser, site_root: Path, languages=editions.LAN
     records, jobs = {}, []
     for lang in languages:
         # the title page's words and the book's metadata are printed with every page
-        cover_words = json.dumps([words_for(lang)(key) for key in sorted(WORDS)], ensure_ascii=False).encode()
+        cover_words = json.dumps([words_for(lang)(key) for key in sorted(WORDS)] + _citation_words(lang),
+                                 ensure_ascii=False).encode()
         for doc in toc_order():
             relative = editions.site_prefix(lang) + doc + ".html"
             source = site_root / relative
@@ -485,7 +496,7 @@ def _cover_body(lang: str, title: str | None, citation: str, url: str, tag: str)
     version = word("version").replace("{version}", meta["version"]).replace("{date}", _date(lang, meta["date"]))
     head = (f'<h1>{e(book)}</h1>' if title is None
             else f'<p class="of">{e(word("chapter_of"))} <em>{e(book)}</em></p><h1>{e(title)}</h1>')
-    authors = "; ".join(editions.translator(lang, "ppp")(a) for a in meta["authors"])
+    authors = book_authors(lang)
     return (f'<{tag} class="cover">{head}'
             f'<p class="meta">{e(authors)}</p>'
             f'<p class="edition">{e(edition)}</p><p class="meta">{e(version)}</p>'
@@ -1049,7 +1060,7 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
     catalog.PageMode = Name.UseOutlines
     stamp = "D:" + date.replace("-", "") + "000000Z"
     pdf.trailer.Info = pdf.make_indirect(Dictionary(
-        Title=String(title), Author=String("; ".join(book_metadata()["authors"])),
+        Title=String(title), Author=String(book_authors(lang)),
         Subject=String(book_title(lang)), Creator=String("ppp_atlas.pdf (Chromium, qpdf)"),
         Producer=String(f"pikepdf {pikepdf.__version__} (qpdf {pikepdf.__libqpdf_version__})"),
         CreationDate=String(stamp), ModDate=String(stamp)))
@@ -1239,12 +1250,21 @@ def _book_plan(lang: str, raw: dict, info: dict, contents_pages: int):
     return entries, outline
 
 
-def _book_citation(lang: str) -> str:
-    from .citations import book_metadata
+def _citation_words(lang: str) -> list[str]:
+    """The edition's words of the citations printed on title pages and in footers."""
+    from . import citations
 
-    meta = book_metadata()
-    return (f"{'; '.join(meta['authors'])} ({meta['date'][:4]}). {book_title(lang)} "
-            f"(version {meta['version']}). {site_url()}{editions.site_prefix(lang)}")
+    tr = editions.translator(lang, "ppp")
+    return [book_authors(lang), tr(citations.WORDS["in"]), tr(citations.WORDS["version"])]
+
+
+def _book_citation(lang: str) -> str:
+    from . import citations
+
+    meta = citations.book_metadata()
+    version = editions.translator(lang, "ppp")(citations.WORDS["version"]).format(version=meta["version"])
+    return (f"{book_authors(lang)} ({meta['date'][:4]}). {book_title(lang)} "
+            f"({version}). {site_url()}{editions.site_prefix(lang)}")
 
 
 def available() -> str | None:

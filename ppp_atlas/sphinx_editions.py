@@ -246,6 +246,31 @@ def _page_context(app, pagename, templatename, context, doctree):
         f'<ul>{"".join(items)}</ul></nav>')
 
 
+def _citation_words(app, doctree, docname):
+    """In-text citations in the edition's words: sphinxcontrib-bibtex's author-year labels write
+    "n.d." for a work without a year and "et al." after the first of several authors; the Uzbek
+    and Russian editions write their own (``bib.NO_DATE``, ``bib.ET_AL``, as the chart source
+    lines and reference lists do)."""
+    from docutils import nodes
+
+    from . import bib
+
+    lang = _STATE["language"]
+    if lang == editions.SOURCE_LANGUAGE:
+        return
+    words = {bib.NO_DATE["en"]: bib.NO_DATE[lang], bib.ET_AL["en"]: bib.ET_AL[lang]}
+    for reference in doctree.findall(nodes.reference):
+        target = reference.get("refuri", "") or reference.get("refid", "")
+        if "cite-" not in target:
+            continue
+        for text in list(reference.findall(nodes.Text)):
+            new = str(text)
+            for english, own in words.items():
+                new = new.replace(english, own)
+            if new != str(text):
+                text.parent.replace(text, nodes.Text(new))
+
+
 def _own_translated_nodes(app, doctree):
     """Sphinx 7.4 parses each translated message as a small document of its own, and the nodes it
     puts into the page keep that document, whose settings hold the whole build environment: every
@@ -263,3 +288,4 @@ def setup(app):
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
     app.connect("doctree-read", _translate_toc_captions)
+    app.connect("doctree-resolved", _citation_words)

@@ -168,6 +168,30 @@ def _render_charts(app, doctree, docname):
         node.replace_self(nodes.raw("", body + script, format="html", classes=["output", "text_html"]))
 
 
+def _translate_tables(app, doctree, docname):
+    """Notebook tables (pandas Styler output, rendered once in English at execution) in the
+    edition's words (:mod:`ppp_atlas.tables`), after glue has pasted them into chapters."""
+    if _language(app) == "en" and not callable(app.config.ppp_chart_translate):
+        return
+    from . import tables
+
+    translate = chart_translator(app)
+    for node in list(doctree.findall(nodes.raw)):
+        markup = node.astext()
+        if node.get("format") == "html" and tables.is_table(markup):
+            new = tables.translate_table_html(markup, translate)
+            if new != markup:
+                node.replace_self(nodes.raw("", new, format="html", classes=node.get("classes", [])))
+
+
+def _note_table_catalog(app, doctree):
+    """A page with a notebook table is rewritten when the edition's chart words change."""
+    from . import editions, tables
+
+    if any(n.get("format") == "html" and tables.is_table(n.astext()) for n in doctree.findall(nodes.raw)):
+        editions.note_catalog(app.env, _language(app), "charts")
+
+
 def standalone_chart_html(meta: dict, translate=lambda text: text, lang: str = "en") -> str:
     """A chart as the site shows it, with its drawings and its figures inline (for one-off pages and tests)."""
     figures = _figures(meta, translate, lang)
@@ -202,6 +226,10 @@ def _collect_citations(app, doctree):
     if not hasattr(app.env, "ppp_cited"):
         app.env.ppp_cited = {}
     app.env.ppp_cited[app.env.docname] = cited
+    if cited:  # the references' notes come from the edition's references.po
+        from . import editions
+
+        editions.note_catalog(app.env, _language(app), "references")
 
 
 def _purge(app, env, docname):
@@ -314,6 +342,19 @@ class DataTables(Directive):
             section += nodes.raw("", body, format="html")
             result.append(section)
         return result
+
+
+class DataDownloads(Directive):
+    """``{data-downloads}``: the whole data package and its descriptor, in the edition's words."""
+
+    has_content = False
+
+    def run(self):
+        from . import datadocs
+
+        env = self.state.document.settings.env
+        static = "../" * env.docname.count("/") + "_static/"
+        return [nodes.raw("", datadocs.downloads_html(static, _data_translator(env)), format="html")]
 
 
 class _DataHtml(Directive):
@@ -545,6 +586,7 @@ def setup(app):
     app.add_config_value("ppp_static_digest", static_digest(), "html")
     app.add_node(chart_placeholder)
     app.add_directive("data-tables", DataTables)
+    app.add_directive("data-downloads", DataDownloads)
     app.add_directive("verification-labels", VerificationLabels)
     app.add_directive("article-outline", ArticleOutline)
     app.add_directive("verification-shares", VerificationShares)
@@ -557,6 +599,8 @@ def setup(app):
     app.connect("env-merge-info", _merge)
     app.connect("doctree-resolved", _fill_references)
     app.connect("doctree-resolved", _render_charts, priority=600)  # after myst-nb resolves pasted charts
+    app.connect("doctree-resolved", _translate_tables, priority=600)  # tables pasted by glue too
+    app.connect("doctree-read", _note_table_catalog)
     app.connect("env-purge-doc", _purge_charts)
     app.connect("env-merge-info", _merge_charts)
     app.connect("env-updated", _draw_all_charts)

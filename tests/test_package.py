@@ -274,3 +274,57 @@ def test_plain_text_fast_path_gives_what_full_latex_decoding_gives():
     assert len(values) > 1000
     for value in values:
         assert Text.from_latex(value) == full(Text, value), value
+
+
+# --- editions: the words of data tables, downloads, tables and references ------------------
+
+def test_chart_data_table_and_csv_download_carry_the_edition_s_titles_and_labels():
+    from urllib.parse import unquote
+
+    frame = pd.DataFrame({"country": ["United Kingdom", "Uzbekistan"], "best_in": ["United Kingdom, Germany", "x"],
+                          "level_label": ["national framework", "none"], "index": [87.9, 48.1]})
+    made = charts.chart(px.bar(frame, x="country", y="index"), name="csv-test", data=frame, title="Index",
+                        sources=["ISO3166"], alt="The UK ranks first.", glue=False)
+    words = {"country": "davlat", "best_in": "eng yuqori kod kimda", "level_label": "daraja", "index": "indeks",
+             "United Kingdom": "Buyuk Britaniya", "Germany": "Germaniya", "Uzbekistan": "Oʻzbekiston",
+             "national framework": "milliy asos"}
+    page = charts.render_chart_html(made.meta(), lambda s: words.get(s, s), "uz")
+    csv_text = unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]+)"', page).group(1))
+    assert csv_text.splitlines() == ["davlat,eng yuqori kod kimda,daraja,indeks",
+                                     'Buyuk Britaniya,"Buyuk Britaniya, Germaniya",milliy asos,87.9',
+                                     "Oʻzbekiston,x,none,48.1"]
+    assert "<th>daraja</th>" in page and "<td>milliy asos</td>" in page and "<td>87.9</td>" in page
+    english = charts.render_chart_html(made.meta())
+    assert "country,best_in,level_label,index" in unquote(english)  # the English download unchanged
+    assert charts.chart_figures(made.meta(), lambda s: s, "uz")["wide"]["config"]["locale"] == "uz"
+    assert "locale" not in charts.chart_figures(made.meta())["wide"].get("config", {})
+
+
+def test_notebook_tables_are_rewritten_in_the_edition_s_words_and_unchanged_in_english():
+    from ppp_atlas import tables
+
+    styler = pd.DataFrame({"Status": ["confirmed", "it's <b>"], "Count": [3, 4]}).style.hide(axis="index")
+    markup = styler.to_html()
+    assert tables.is_table(markup) and tables.translate_table_html(markup, lambda s: s) == markup
+    assert tables.table_strings(markup) == ["Status", "Count", "confirmed", "it's <b>"]
+    words = {"Status": "Holati", "confirmed": "tasdiqlangan"}
+    translated = tables.translate_table_html(markup, lambda s: words.get(s, s))
+    assert ">Holati</th>" in translated and ">tasdiqlangan</td>" in translated and ">it&#39;s &lt;b&gt;</td>" in translated
+
+
+def test_short_labels_and_references_in_the_edition_s_words():
+    entry = bib.entries()["Seed2025jamoat"]
+    assert bib.year(entry) == "n.d." and bib.year(entry, "ru") == "б. г."
+    assert bib.short_label("Seed2025jamoat", lang="uz").endswith("(yili koʻrsatilmagan)")
+    try:
+        citations.set_language("ru")
+        law = dict(citations.format_entries(["Uzbekistan2019ppp", "Weber1919politik"]))
+        citations.set_language("uz")
+        law_uz = dict(citations.format_entries(["Uzbekistan2019ppp"]))
+    finally:
+        citations.set_language("en")
+    assert "[Закон Республики Узбекистан" in law["Uzbekistan2019ppp"]  # the title in the edition's language
+    assert "On public" not in law["Uzbekistan2019ppp"] and "Politics as a vocation" not in law["Weber1919politik"]
+    assert "[" not in law_uz["Uzbekistan2019ppp"].split("–")[0]  # an Uzbek title needs no gloss in Uzbek
+    english = dict(citations.format_entries(["Weber1919politik"]))["Weber1919politik"]
+    assert "[Politics as a vocation]" in english

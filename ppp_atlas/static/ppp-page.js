@@ -97,7 +97,7 @@
   function copy(button) {
     var target = document.getElementById(button.dataset.copyTarget);
     var text = target ? target.dataset.copy : "";
-    var done = function () { button.textContent = "Copied"; setTimeout(function () { button.textContent = button.dataset.label; }, 1500); };
+    var done = function () { button.textContent = button.dataset.copied || button.dataset.label; setTimeout(function () { button.textContent = button.dataset.label; }, 1500); };
     button.dataset.label = button.dataset.label || button.textContent;
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, function () {});
