@@ -298,6 +298,19 @@ def check_chart_data(page, touch: bool) -> None:
     assert len(lines) - 1 == rows.count(), f"the CSV has {len(lines) - 1} rows, the table {rows.count()}"
 
 
+def check_chart_activation(page, touch: bool) -> None:
+    """The first chart's "Interactive chart" button turns its drawing into the interactive chart."""
+    button = page.locator("figure.ppp-chart button.ppp-chart-open").first
+    if not page.locator("figure.ppp-chart button.ppp-chart-open").count():
+        return
+    page.wait_for_function("() => document.querySelector('figure.ppp-chart .ppp-chart-tools').classList.contains('ppp-ready')")
+    assert button.is_visible(), "the chart's button is not shown"
+    press(button, touch)
+    page.wait_for_function("() => { const f = document.querySelector('figure.ppp-chart'); "
+                           "return f.querySelector('.ppp-chart-box.ppp-live') && f.querySelector('.plot-container .main-svg'); }",
+                           timeout=60000)
+
+
 def check_weights(page) -> None:
     form = page.locator(".ppp-weights")
     if not form.count():
@@ -339,6 +352,7 @@ def test_every_visible_control_does_its_job(chromium, base_url, edition, kind, w
             check_theme(page, touch)
             check_cite_box(page, touch)
             check_chart_data(page, touch)
+            check_chart_activation(page, touch)
             check_weights(page)
             check_downloads(page, touch)
             if kind == "chapter":
