@@ -9,6 +9,7 @@ the codebook page is the agreement of those files.
 from __future__ import annotations
 
 import datetime
+import io
 import re
 import subprocess
 import sys
@@ -178,7 +179,7 @@ def test_the_codebook_page_shows_the_agreement_of_the_data(lang):
     if not (SITE / "index.html").exists():
         pytest.fail("no built site: run `make book` first (make test does)")
     page = (SITE / editions.site_prefix(lang) / "book" / "codebook.html").read_text(encoding="utf-8")
-    tables = pd.read_html(page.replace("&#x27;", "'"), attrs={"class": "ppp-dictionary ppp-agreement"}, thousands=None,
+    tables = pd.read_html(io.StringIO(page.replace("&#x27;", "'")), attrs={"class": "ppp-dictionary ppp-agreement"}, thousands=None,
                           decimal="," if lang != "en" else ".")
     by_table = tables[0].set_index(tables[0].columns[0])
     for table in coding.TABLES:
