@@ -174,9 +174,9 @@ FORMATTED = FormattedEntries()
 #: The fixed words of a GOST reference in each edition (titles stay in their own language).
 GOST_WORDS = {
     "ru": {"accessed": "дата обращения", "pages": "С.", "volume": "Т.", "number": "№", "nodate": "б. г.",
-           "version": "Версия"},
+           "version": "Версия", "electronic": "Текст : электронный"},
     "uz": {"accessed": "murojaat sanasi", "pages": "B.", "volume": "J.", "number": "№", "nodate": "yili koʻrsatilmagan",
-           "version": "Versiya"},
+           "version": "Versiya", "electronic": "Matn : elektron"},
 }
 _STYLE = {"language": "en"}
 
@@ -429,13 +429,14 @@ def apa(entry: Entry, tr=_same) -> Text:
 
 
 def gost(entry: Entry, accessed: str, lang: str = "ru") -> Text:
-    """GOST R 7.0.100-2018-like: Title // Book / authors. – Version. – Year. – URL: … (accessed: …).
-    The fixed words are Russian in the English and Russian editions, Uzbek in the Uzbek one."""
+    """GOST R 7.0.100-2018, a part of an electronic resource: Title / authors. – Текст : электронный //
+    Book. – Version. – Year. – URL: … (accessed: …). The fixed words are Russian in the English and
+    Russian editions, Uzbek in the Uzbek one."""
     f = entry.fields
     w = GOST_WORDS.get(lang, GOST_WORDS["ru"])
     return Text(
-        f["title"], " // ", f["booktitle"], " / ", _authors(entry), f". – {w['version']} ", f["edition"], ". – ",
-        f["year"], ". – URL: ", f["url"], f" ({w['accessed']}: {accessed}).",
+        f["title"], " / ", _authors(entry), f". – {w['electronic']} // ", f["booktitle"], f". – {w['version']} ",
+        f["edition"], ". – ", f["year"], ". – URL: ", f["url"], f" ({w['accessed']}: {accessed}).",
     )
 
 

@@ -274,3 +274,16 @@ def test_plain_text_fast_path_gives_what_full_latex_decoding_gives():
     assert len(values) > 1000
     for value in values:
         assert Text.from_latex(value) == full(Text, value), value
+
+
+@pytest.mark.parametrize("lang, words", [("ru", "Текст : электронный"), ("uz", "Matn : elektron")])
+def test_gost_cite_form_names_the_electronic_text_before_the_containing_book(lang, words):
+    """GOST R 7.0.100-2018 for a part of an electronic resource: «Title / authors. – Текст : электронный // Book. – …»"""
+    box = citations.cite_box_html("Германия", "https://example.org/ru/book/germany.html", "book/germany", lang=lang)
+    gost = re.search(r'class="ppp-cite-text" data-copy="([^"]*)"', box).group(1)  # the first format in uz and ru
+    gost = html.unescape(gost)
+    title, rest = gost.split(" / ", 1)
+    assert title == "Германия"
+    authors, rest = rest.split(f". – {words} // ", 1)
+    assert authors and rest.startswith(citations.book_metadata()["title"])
+    assert rest.endswith(").") and "URL: https://example.org/ru/book/germany.html" in rest
