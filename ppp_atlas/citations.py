@@ -21,7 +21,7 @@ from pybtex.plugin import register_plugin
 from pybtex.richtext import Tag, Text
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.labels import BaseLabelStyle
-from pybtex.style.template import field, join, optional, sentence, tag, words
+from pybtex.style.template import field, href, join, optional, sentence, tag, words
 
 from . import bib, paths
 
@@ -47,6 +47,8 @@ class AuthorYearLabels(BaseLabelStyle):
 
 _TITLEADDON = optional[join["[", field("titleaddon"), "]"]]
 _ACCESSED = optional[join["(accessed ", field("urldate", raw=True), ")"]]
+#: a work's address as a live link (in the bibliography, the chapters' lists and their tooltips)
+_URL = href[field("url", raw=True), field("url", raw=True)]
 
 
 class HouseStyle(UnsrtStyle):
@@ -89,7 +91,7 @@ class HouseStyle(UnsrtStyle):
             optional[sentence[field("organization")]],
             sentence[field("year")] if "year" in e.fields and "date" not in e.fields else Text(),
             optional[sentence[field("note")]],
-            optional[sentence[join(sep=" ")[field("url", raw=True), _ACCESSED]]],
+            optional[sentence[join(sep=" ")[_URL, _ACCESSED]]],
         ]
 
     def get_unpublished_template(self, e):
@@ -100,7 +102,7 @@ class HouseStyle(UnsrtStyle):
             optional[sentence[field("howpublished")]],
             sentence[field("year")] if "year" in e.fields else sentence["n.d."],
             optional[sentence[field("note")]],
-            optional[sentence[join(sep=" ")[field("url", raw=True), _ACCESSED]]],
+            optional[sentence[join(sep=" ")[_URL, _ACCESSED]]],
         ]
 
     def get_article_template(self, e):
@@ -115,7 +117,7 @@ class HouseStyle(UnsrtStyle):
             ],
             optional[sentence[field("note")]],
             optional[sentence[join["doi:", field("doi", raw=True)]]],
-            optional[sentence[join(sep=" ")[field("url", raw=True), _ACCESSED]]],
+            optional[sentence[join(sep=" ")[_URL, _ACCESSED]]],
         ]
 
 
@@ -139,11 +141,7 @@ class FormattedEntries:
 
     @staticmethod
     def _version() -> str:
-        import hashlib
-
-        import pybtex
-
-        return hashlib.sha256(Path(__file__).read_bytes() + pybtex.__version__.encode()).hexdigest()
+        return _CODE_VERSION
 
     def load(self, path: Path) -> None:
         import pickle
@@ -166,6 +164,17 @@ class FormattedEntries:
             self.saved = set(kept)
 
 
+def _code_version() -> str:
+    import hashlib
+
+    import pybtex
+
+    return hashlib.sha256(Path(__file__).read_bytes() + pybtex.__version__.encode()).hexdigest()
+
+
+#: the code that formats the entries, read when it is imported (a file edited while a build runs must
+#: not stamp the entries the old code formatted with the new code's version)
+_CODE_VERSION = _code_version()
 FORMATTED = FormattedEntries()
 
 
@@ -207,7 +216,7 @@ class GostStyle(HouseStyle):
 
     def _url(self):
         w = self.words
-        return optional[join["URL: ", field("url", raw=True),
+        return optional[join["URL: ", _URL,
                              optional[join[" (", w["accessed"], ": ", field("urldate", raw=True, apply_func=_day_month_year),
                                            ")"]]]]
 

@@ -21,7 +21,7 @@ from docutils.parsers.rst import Directive, directives
 
 from sphinx.util import logging as sphinx_logging
 
-from . import charts, citations, paths, svg, weights
+from . import bibkeys, charts, citations, paths, svg, weights
 from .charts import MARKER, MIME_PLOTLY
 
 logger = sphinx_logging.getLogger(__name__)
@@ -477,6 +477,7 @@ def setup(app):
     app.add_directive("verification-labels", VerificationLabels)
     app.add_directive("article-outline", ArticleOutline)
     weights.setup(app)
+    bibkeys.setup(app)
     app.connect("doctree-read", _collect_citations)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
