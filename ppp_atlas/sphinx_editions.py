@@ -19,6 +19,7 @@ from sphinx.search import SearchLanguage
 from . import editions
 
 TEMPLATES = Path(__file__).parent / "templates"
+SEARCH_SCORER = Path(__file__).parent / "search-scorer.js"
 _STATE = {"language": editions.SOURCE_LANGUAGE}
 
 _APOSTROPHE_CLASS = "'‘’ʻʼ`´"
@@ -55,6 +56,12 @@ var Stemmer = function() {
 
     def stem(self, word: str) -> str:
         return fold_apostrophes(word).replace("ʻ", "").replace("ʼ", "").lower()
+
+
+def _search_scorer(app, config):
+    """The book's search ranking and excerpts (``search-scorer.js``: a page whose title holds the
+    word first; excerpts from the article's text in the edition's language, never the header)."""
+    config.html_search_scorer = str(SEARCH_SCORER)
 
 
 # --- numbers ----------------------------------------------------------------------
@@ -248,5 +255,6 @@ def setup(app):
     app.connect("doctree-read", _own_translated_nodes)
     app.add_search_language(SearchUzbek)
     app.connect("config-inited", _config_inited)
+    app.connect("config-inited", _search_scorer)
     app.connect("html-page-context", _page_context)
     app.connect("doctree-read", _translate_toc_captions)
