@@ -51,6 +51,27 @@ _ACCESSED = optional[join["(accessed ", field("urldate", raw=True), ")"]]
 _URL = href[field("url", raw=True), field("url", raw=True)]
 
 
+_ADDRESS = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:)\]]")
+
+
+def link_addresses(rich):
+    """``rich`` (pybtex rich text) with every address in its plain strings made a link to itself."""
+    from pybtex.richtext import BaseMultipartText, HRef, String
+
+    if isinstance(rich, HRef):
+        return rich
+    if isinstance(rich, BaseMultipartText):
+        return rich._create_similar([link_addresses(part) for part in rich.parts])
+    if isinstance(rich, String) and "://" in rich.value:
+        parts, at = [], 0
+        for match in _ADDRESS.finditer(rich.value):
+            parts += [String(rich.value[at:match.start()]), HRef(match.group(0), String(match.group(0)))]
+            at = match.end()
+        if parts:
+            return Text(*parts, String(rich.value[at:]))
+    return rich
+
+
 class HouseStyle(UnsrtStyle):
     """unsrt, with the book's fields: titleaddon, number and date of laws, urldate."""
 
@@ -62,13 +83,19 @@ class HouseStyle(UnsrtStyle):
         changed: once per bibliography that lists it and once more for its tooltip. Each entry
         is formatted once per label and content (:data:`FORMATTED`)."""
         if bib_data is not None:
-            return super().format_entry(label, entry, bib_data=bib_data)
+            return self._linked(super().format_entry(label, entry, bib_data=bib_data))
         memo = (type(self).__name__, _STYLE["language"], label, _entry_content(entry))
         FORMATTED.used.add(memo)
         known = FORMATTED.entries.get(memo)
         if known is None:
-            known = FORMATTED.entries[memo] = super().format_entry(label, entry)
+            known = FORMATTED.entries[memo] = self._linked(super().format_entry(label, entry))
         return known
+
+    @staticmethod
+    def _linked(formatted):
+        """Addresses written in an entry's free text (a note saying where it was read) are links too."""
+        formatted.text = link_addresses(formatted.text)
+        return formatted
 
     def format_title(self, e, which_field, as_sentence=True):
         """Titles exactly as written: unsrt's sentence-casing would lowercase proper nouns."""

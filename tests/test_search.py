@@ -114,17 +114,18 @@ def test_the_chapter_whose_title_holds_the_word_ranks_first(chromium, base_url, 
 
 @pytest.mark.parametrize("edition", ["", "uz/", "ru/"])
 @pytest.mark.parametrize("mode", ["light", "dark"])
-def test_at_360_px_the_results_fit_and_the_icon_leaves_the_text_alone(chromium, base_url, edition, mode):
-    tab = chromium.new_page(viewport={"width": 360, "height": 800}, color_scheme=mode)
+@pytest.mark.parametrize("width", [360, 768, 1280])
+def test_on_any_screen_the_results_fit_and_the_icon_leaves_the_text_alone(chromium, base_url, edition, mode, width):
+    tab = chromium.new_page(viewport={"width": width, "height": 800}, color_scheme=mode)
     try:
         tab.goto(f"{base_url}/{edition}search.html", wait_until="load")
-        assert tab.evaluate("() => document.documentElement.scrollWidth") <= 360
+        assert tab.evaluate("() => document.documentElement.scrollWidth") <= width
         tab.close()
         # "www" finds pages whose excerpts hold long addresses (www.legislation.gov.uk/...)
-        tab, results = _search(chromium, base_url, edition, "www", width=360)
+        tab, results = _search(chromium, base_url, edition, "www", width=width)
         assert results
         tab.emulate_media(color_scheme=mode)
-        assert tab.evaluate("() => document.documentElement.scrollWidth") <= 360
+        assert tab.evaluate("() => document.documentElement.scrollWidth") <= width
         boxes = tab.evaluate("""() => {
             const form = document.querySelector('.bd-search-container form.bd-search');
             const input = form.querySelector('input'), icon = form.querySelector('i.fa-magnifying-glass');
@@ -135,6 +136,6 @@ def test_at_360_px_the_results_fit_and_the_icon_leaves_the_text_alone(chromium, 
         }""")
         assert boxes["icon_width"] > 0
         assert boxes["text"] >= boxes["icon_right"], boxes
-        assert boxes["input_right"] <= 360, boxes
+        assert boxes["input_right"] <= width, boxes
     finally:
         tab.close()
