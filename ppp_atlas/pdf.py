@@ -1014,15 +1014,20 @@ class _Stamper:
 GOTO = "https://goto.ppp-atlas.invalid/"
 
 
-def internal_links(pdf, site: str, starts: dict[str, int], dest_names: set[str]) -> None:
-    """Links to a page of the site that this PDF holds (``site`` is the edition's address) lead into
-    the PDF: to the place's named destination when the page has one (see ``PREPARE``), else to the
-    top of the page; the contents' links (:data:`GOTO`) to their page and height."""
+def internal_links(pdf, site: str, starts: dict[str, int], dest_names: set[str],
+                   firsts: dict[str, int] | None = None) -> None:
+    """Links to another page of the site that this PDF holds (``site`` is the edition's address) lead
+    into the PDF: to the place's named destination when the page has one (see ``PREPARE``), else to
+    the top of the page; the contents' links (:data:`GOTO`) to their page and height. A page's links
+    to itself (from its title page too: ``firsts``, each part's first page) stay as they are: its
+    stable address and its charts' citations name the website."""
     from urllib.parse import unquote
 
     from pikepdf import Array, Name
 
-    for page in pdf.pages:
+    order = sorted((firsts or starts).items(), key=lambda item: item[1])
+    for number, page in enumerate(pdf.pages):
+        owner = next((name for name, first in reversed(order) if first <= number), None)
         for annot in page.obj.get("/Annots", ()):
             action = annot.get("/A")
             if action is None or action.get("/S") != "/URI":
@@ -1034,7 +1039,7 @@ def internal_links(pdf, site: str, starts: dict[str, int], dest_names: set[str])
             elif uri.startswith(site):
                 path, _, fragment = uri[len(site):].partition("#")
                 doc = unquote(path).removesuffix(".html")
-                if doc in starts:
+                if doc in starts and doc != owner:
                     name = "/" + doc.replace("/", "~") + "~" + unquote(fragment)
                     dest = (Name(name) if fragment and name in dest_names
                             else Array([pdf.pages[starts[doc]].obj, Name.XYZ, None, None, None]))
@@ -1065,6 +1070,7 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
                                             P=structure_root))
     top_kids, nums, dests, next_key, role_map = [], [], {}, 0, None
     starts: dict[str, int] = {}  # each page's first page (after its title page) in the assembled file
+    firsts: dict[str, int] = {}  # and its title page, where it has one
 
     def join(carry_array, top_count, keys, at_document) -> list:
         """Copy one carry array: its top elements join the document, its parent-tree values
@@ -1090,6 +1096,7 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
         with_title = part.title_page and title_pages
         if part.name:
             starts[part.name] = start + (1 if with_title else 0)
+            firsts[part.name] = start
         for page in part.pdf.pages[0 if with_title or not part.title_page else 1:]:
             pdf.pages.append(page)  # pages first: the structure copied next refers to these copies
             # (named destinations are carried by the part, renamed)
@@ -1123,7 +1130,7 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
     if dests:
         catalog.Dests = pdf.make_indirect(Dictionary({name: dests[name] for name in sorted(dests)}))
     if site is not None:
-        internal_links(pdf, site, starts, {str(name) for name in dests})
+        internal_links(pdf, site, starts, {str(name) for name in dests}, firsts)
     stamper = _Stamper(pdf)
     for index, page in enumerate(pdf.pages):
         drawings = []

@@ -173,3 +173,18 @@ def test_sizes_are_written_with_the_editions_units():
     assert pdf.size_text(6_712_345, "en") == "6.7\u00a0MB"
     assert pdf.size_text(6_712_345, "uz") == "6,7\u00a0MB"
     assert pdf.size_text(6_712_345, "ru") == "6,7\u00a0МБ"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_pages_own_address_stays_a_link_to_the_website(site, lang):
+    """The cite box's stable address of each page (and the title page's) names the website, in the
+    book as in the page's own PDF: only links from one page to another lead inside the book."""
+    address = pdf.site_url() + editions.site_prefix(lang)
+    book_uris = {item["uri"] for item in links(book(site, lang)) if item["uri"]}
+    missing = [doc for doc in pdf.toc_order() if f"{address}{doc}.html" not in book_uris]
+    assert missing == []
+    doc = "book/germany"
+    own = site / editions.site_prefix(lang) / pdf.PDF_DIR / pdf.chapter_file(doc)
+    found = links(own)
+    assert f"{address}{doc}.html" in {item["uri"] for item in found}
+    assert all(item["to"] is None or item["to"] >= 0 for item in found)
