@@ -295,6 +295,7 @@ def _build_pdfs(fresh: Path, languages, skip: bool) -> str | None:
         shutil.rmtree(fresh, ignore_errors=True)
         return None
     print(pdf.report(summary))
+    pdf.write_sizes(fresh, languages)  # every link to a PDF says its size
     return f"PDFs {time.time() - started:.1f} s"
 
 

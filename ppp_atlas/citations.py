@@ -21,7 +21,7 @@ from pybtex.plugin import register_plugin
 from pybtex.richtext import Tag, Text
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.labels import BaseLabelStyle
-from pybtex.style.template import FieldIsMissing, field, join, node, optional, sentence, tag, words
+from pybtex.style.template import FieldIsMissing, field, href, join, node, optional, sentence, tag, words
 
 from . import bib, paths
 
@@ -47,6 +47,29 @@ class AuthorYearLabels(BaseLabelStyle):
 
 _TITLEADDON = optional[join["[", field("titleaddon"), "]"]]
 _ACCESSED = optional[join["(accessed ", field("urldate", raw=True), ")"]]
+#: a work's address as a live link (in the bibliography, the chapters' lists and their tooltips)
+_URL = href[field("url", raw=True), field("url", raw=True)]
+
+
+_ADDRESS = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:)\]]")
+
+
+def link_addresses(rich):
+    """``rich`` (pybtex rich text) with every address in its plain strings made a link to itself."""
+    from pybtex.richtext import BaseMultipartText, HRef, String
+
+    if isinstance(rich, HRef):
+        return rich
+    if isinstance(rich, BaseMultipartText):
+        return rich._create_similar([link_addresses(part) for part in rich.parts])
+    if isinstance(rich, String) and "://" in rich.value:
+        parts, at = [], 0
+        for match in _ADDRESS.finditer(rich.value):
+            parts += [String(rich.value[at:match.start()]), HRef(match.group(0), String(match.group(0)))]
+            at = match.end()
+        if parts:
+            return Text(*parts, String(rich.value[at:]))
+    return rich
 
 
 class HouseStyle(UnsrtStyle):
@@ -60,7 +83,7 @@ class HouseStyle(UnsrtStyle):
         changed: once per bibliography that lists it and once more for its tooltip. Each entry
         is formatted once per label and content (:data:`FORMATTED`)."""
         if bib_data is not None:
-            return super().format_entry(label, entry, bib_data=bib_data)
+            return self._linked(super().format_entry(label, entry, bib_data=bib_data))
         from . import editions
 
         memo = (type(self).__name__, _STYLE["language"], label, _entry_content(entry),
@@ -68,8 +91,14 @@ class HouseStyle(UnsrtStyle):
         FORMATTED.used.add(memo)
         known = FORMATTED.entries.get(memo)
         if known is None:
-            known = FORMATTED.entries[memo] = super().format_entry(label, entry)
+            known = FORMATTED.entries[memo] = self._linked(super().format_entry(label, entry))
         return known
+
+    @staticmethod
+    def _linked(formatted):
+        """Addresses written in an entry's free text (a note saying where it was read) are links too."""
+        formatted.text = link_addresses(formatted.text)
+        return formatted
 
     def format_title(self, e, which_field, as_sentence=True):
         """Titles exactly as written: unsrt's sentence-casing would lowercase proper nouns."""
@@ -92,7 +121,7 @@ class HouseStyle(UnsrtStyle):
             optional[sentence[field("organization")]],
             sentence[field("year")] if "year" in e.fields and "date" not in e.fields else Text(),
             optional[sentence[field("note")]],
-            optional[sentence[join(sep=" ")[field("url", raw=True), _ACCESSED]]],
+            optional[sentence[join(sep=" ")[_URL, _ACCESSED]]],
         ]
 
     def get_unpublished_template(self, e):
@@ -103,7 +132,7 @@ class HouseStyle(UnsrtStyle):
             optional[sentence[field("howpublished")]],
             sentence[field("year")] if "year" in e.fields else sentence["n.d."],
             optional[sentence[field("note")]],
-            optional[sentence[join(sep=" ")[field("url", raw=True), _ACCESSED]]],
+            optional[sentence[join(sep=" ")[_URL, _ACCESSED]]],
         ]
 
     def get_article_template(self, e):
@@ -118,7 +147,7 @@ class HouseStyle(UnsrtStyle):
             ],
             optional[sentence[field("note")]],
             optional[sentence[join["doi:", field("doi", raw=True)]]],
-            optional[sentence[join(sep=" ")[field("url", raw=True), _ACCESSED]]],
+            optional[sentence[join(sep=" ")[_URL, _ACCESSED]]],
         ]
 
 
@@ -142,11 +171,7 @@ class FormattedEntries:
 
     @staticmethod
     def _version() -> str:
-        import hashlib
-
-        import pybtex
-
-        return hashlib.sha256(Path(__file__).read_bytes() + pybtex.__version__.encode()).hexdigest()
+        return _CODE_VERSION
 
     def load(self, path: Path) -> None:
         import pickle
@@ -169,6 +194,17 @@ class FormattedEntries:
             self.saved = set(kept)
 
 
+def _code_version() -> str:
+    import hashlib
+
+    import pybtex
+
+    return hashlib.sha256(Path(__file__).read_bytes() + pybtex.__version__.encode()).hexdigest()
+
+
+#: the code that formats the entries, read when it is imported (a file edited while a build runs must
+#: not stamp the entries the old code formatted with the new code's version)
+_CODE_VERSION = _code_version()
 FORMATTED = FormattedEntries()
 
 
@@ -177,9 +213,9 @@ FORMATTED = FormattedEntries()
 #: The fixed words of a GOST reference in each edition (titles stay in their own language).
 GOST_WORDS = {
     "ru": {"accessed": "дата обращения", "pages": "С.", "volume": "Т.", "number": "№", "nodate": bib.NO_DATE["ru"],
-           "version": "Версия"},
+           "version": "Версия", "electronic": "Текст : электронный"},
     "uz": {"accessed": "murojaat sanasi", "pages": "B.", "volume": "J.", "number": "№", "nodate": bib.NO_DATE["uz"],
-           "version": "Versiya"},
+           "version": "Versiya", "electronic": "Matn : elektron"},
 }
 _STYLE = {"language": "en"}
 #: Where a ``titleaddon`` gives a title in an edition's language ("…; Russian: Закон …").
@@ -258,7 +294,7 @@ class GostStyle(HouseStyle):
 
     def _url(self):
         w = self.words
-        return optional[join["URL: ", field("url", raw=True),
+        return optional[join["URL: ", _URL,
                              optional[join[" (", w["accessed"], ": ", field("urldate", raw=True, apply_func=_day_month_year),
                                            ")"]]]]
 
@@ -490,13 +526,14 @@ def apa(entry: Entry, tr=_same) -> Text:
 
 
 def gost(entry: Entry, accessed: str, lang: str = "ru") -> Text:
-    """GOST R 7.0.100-2018-like: Title // Book / authors. – Version. – Year. – URL: … (accessed: …).
-    The fixed words are Russian in the English and Russian editions, Uzbek in the Uzbek one."""
+    """GOST R 7.0.100-2018, a part of an electronic resource: Title / authors. – Текст : электронный //
+    Book. – Version. – Year. – URL: … (accessed: …). The fixed words are Russian in the English and
+    Russian editions, Uzbek in the Uzbek one."""
     f = entry.fields
     w = GOST_WORDS.get(lang, GOST_WORDS["ru"])
     return Text(
-        f["title"], " // ", f["booktitle"], " / ", _authors(entry), f". – {w['version']} ", f["edition"], ". – ",
-        f["year"], ". – URL: ", f["url"], f" ({w['accessed']}: {accessed}).",
+        f["title"], " / ", _authors(entry), f". – {w['electronic']} // ", f["booktitle"], f". – {w['version']} ",
+        f["edition"], ". – ", f["year"], ". – URL: ", f["url"], f" ({w['accessed']}: {accessed}).",
     )
 
 

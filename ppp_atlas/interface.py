@@ -74,7 +74,7 @@ def ppp_messages() -> list[str]:
     from importlib import import_module
 
     messages = list(EDITION_WORDS)
-    for name in ("charts", "citations", "weights", "pdf", "lawdate"):  # the Data page's words (datadocs) are in data.po
+    for name in ("charts", "citations", "weights", "pdf", "lawdate", "bibkeys"):  # the Data page's words (datadocs) are in data.po
         try:
             module = import_module(f"ppp_atlas.{name}")
         except ImportError:

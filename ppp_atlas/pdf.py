@@ -22,7 +22,10 @@ good site; ``python -m ppp_atlas.pdf`` (``make pdf``) builds them later into ``_
    structure of every part merged into one (the book leaves out the chapters' title pages and
    their structure); links within a page kept (named destinations); document title and language
    set; object streams; byte for byte the same from the same parts (no timestamps, the /ID a digest
-   of the content). Each printed page is parsed once, for its chapter and for the book, and the
+   of the content). In the book, the contents' entries and every link to a page of the book (a
+   glossary term, a citation, a cross-reference) lead inside it (:func:`internal_links`): each place
+   another page links to is given a named destination when its page is printed (``PREPARE``).
+4. Once the PDFs exist, every link to one on the site says its size (:func:`write_sizes`, CLDR units). Each printed page is parsed once, for its chapter and for the book, and the
    three editions are assembled side by side, one process each.
 
 Output, per edition (``<edition>/`` is empty for English, ``uz/``, ``ru/``):
@@ -40,6 +43,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import time
@@ -197,7 +201,7 @@ def _digest(*chunks: bytes) -> str:
 
 
 #: Raise when a change to this module changes what a printed page looks like (reprints every page).
-PRINT_VERSION = "3"
+PRINT_VERSION = "4"
 #: Assembled PDFs are rebuilt when this module changes.
 ASSEMBLY = Path(__file__).read_bytes()
 
@@ -247,10 +251,23 @@ READY = """() => Array.from(document.querySelectorAll("div.ppp-plotly")).every(d
   return d.querySelector(".main-svg") || (f && f.querySelector("svg, img"));
 }) && Array.from(document.querySelectorAll(".ppp-static img.ppp-ink-light")).every(i => i.complete && i.naturalWidth > 0)"""
 
-PREPARE = """async (site) => {
+PREPARE = """async ([site, wanted]) => {
+  // the places other pages of the book link to: Chromium writes a named destination for the target
+  // of a link within the page, so each gets one (hidden), which the book's links then lead to
+  const holder = document.createElement("div");
+  holder.hidden = true;
+  for (const id of wanted) {
+    if (!document.getElementById(id)) { continue; }
+    const a = document.createElement("a");
+    a.href = "#" + id;
+    holder.append(a);
+  }
+  document.body.append(holder);
   // links into the site lead to the published address; only links that leave the book show it
   for (const a of document.querySelectorAll("a[href]")) {
     const target = new URL(a.getAttribute("href"), location.href);
+    // a link that reads as its own address (a work's URL in a reference) is not written twice
+    if (a.textContent.trim() === a.getAttribute("href")) { a.classList.add("ppp-url-in-text"); }
     if (target.origin !== location.origin) { continue; }
     if (target.pathname === location.pathname && target.hash) { a.classList.add("ppp-url-in-text"); continue; }
     a.setAttribute("href", site + target.pathname.replace(/^\\//, "") + target.hash);
@@ -343,7 +360,7 @@ class _Browser:
         tab = await self._take(job.get("priority", 1))
         try:
             await tab.goto(self.base + "/" + job["path"], wait_until="load")
-            info = await tab.evaluate(PREPARE, site_url())
+            info = await tab.evaluate(PREPARE, [site_url(), job.get("wanted", [])])
             citation = short_citation(job["lang"], info["title"], job["public_url"], job["docname"])
             await tab.evaluate(INSERT_COVER, cover_section(job["lang"], info["title"], citation, job["public_url"]))
             # checked every 20 ms, not on animation frames: a tab that is not in front gets few of
@@ -399,6 +416,33 @@ class LoopbackServer(http.server.ThreadingHTTPServer):
         self.server_close()
 
 
+_HREF = re.compile(r'<a\b[^>]*?\bhref="([^"#:?]*\.html)#([^"]+)"')
+
+
+def linked_places(site_root: Path, lang: str) -> dict[str, set[str]]:
+    """``{docname: {id, ...}}``: the places in each page of the book that another page links to."""
+    import posixpath
+    from urllib.parse import unquote
+
+    book = set(toc_order())
+    places: dict[str, set[str]] = {}
+    for doc in book:
+        page = (site_root / (editions.site_prefix(lang) + doc + ".html")).read_text(encoding="utf-8")
+        for path, fragment in _HREF.findall(page):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(doc), path)).removesuffix(".html")
+            if target in book and target != doc:
+                places.setdefault(target, set()).add(html.unescape(unquote(fragment)))
+    return places
+
+
+#: the size a page's PDF links show (written once the PDFs exist): not part of what is printed
+_SIZE = re.compile(rb'<span class="ppp-pdf-size">[^<]*</span>')
+
+
+def page_for_digest(page: bytes) -> bytes:
+    return _SIZE.sub(b"", page)
+
+
 async def print_pages(browser: _Browser, site_root: Path, languages=editions.LANGUAGES,
                       priority: int = 1) -> dict:
     """Print every page of every edition whose digest is not yet in the cache (each with its title
@@ -412,14 +456,17 @@ async def print_pages(browser: _Browser, site_root: Path, languages=editions.LAN
         # the title page's words and the book's metadata are printed with every page
         cover_words = json.dumps([words_for(lang)(key) for key in sorted(WORDS)] + _citation_words(lang),
                                  ensure_ascii=False).encode()
+        wanted = linked_places(site_root, lang)
         for doc in toc_order():
             relative = editions.site_prefix(lang) + doc + ".html"
             source = site_root / relative
-            key = _digest(source.read_bytes(), shapers.encode(), lang.encode(), doc.encode(), cover_words)[:24]
+            places = sorted(wanted.get(doc, ()))
+            key = _digest(page_for_digest(source.read_bytes()), shapers.encode(), lang.encode(), doc.encode(),
+                          cover_words, json.dumps(places).encode())[:24]
             target = CACHE / "pages" / lang / f"{doc}.{key}.pdf"
             records[(lang, doc)] = {"key": key, "pdf": target, "meta": target.with_suffix(".json")}
             if not (target.exists() and target.with_suffix(".json").exists()):
-                jobs.append({"key": key, "lang": lang, "docname": doc, "path": relative,
+                jobs.append({"key": key, "lang": lang, "docname": doc, "path": relative, "wanted": places,
                              "public_url": site_url() + relative, "priority": priority})
     # the longest pages first, so that no long page is left printing alone at the end
     order = sorted(jobs, key=lambda job: (-(site_root / job["path"]).stat().st_size, job["path"]))
@@ -456,7 +503,8 @@ _PAGE_CSS = f"""
 body {{ font-family: {FONT}; color: #1a1a1a; margin: 0; font-size: 11pt; line-height: 1.45;
         font-variant-ligatures: none; }}""" + _COVER_CSS + f""".contents h1 {{ font-size: 18pt; margin: 0 0 6mm; }}
 .contents ol {{ list-style: none; margin: 0; padding: 0; }}
-.contents li {{ display: flex; align-items: baseline; gap: 2mm; margin: 0 0 1.2mm; break-inside: avoid; }}
+.contents li, .contents li a {{ display: flex; align-items: baseline; gap: 2mm; margin: 0 0 1.2mm; break-inside: avoid; }}
+.contents li a {{ flex: 1 1 auto; margin: 0; color: inherit; text-decoration: none; }}
 .contents li .t {{ flex: 0 1 auto; }}
 .contents li .d {{ flex: 1 1 auto; border-bottom: 1px dotted #999; min-width: 6mm; }}
 .contents li .n {{ flex: 0 0 auto; font-variant-numeric: tabular-nums; }}
@@ -505,12 +553,20 @@ def _cover_body(lang: str, title: str | None, citation: str, url: str, tag: str)
             f'<p class="licence">{e(word("licence"))}</p></{tag}>')
 
 
-def contents_html(lang: str, entries: list[tuple[str, str, int | None]]) -> str:
-    """``entries``: ``(class, title, page number or None)``; class ``part``, ``l1``, ``l2``, ``l3``."""
+def contents_html(lang: str, entries: list[tuple]) -> str:
+    """``entries``: ``(class, title, page number or None[, height on the page])``; class ``part``,
+    ``l1``, ``l2``, ``l3``. An entry with a number is a link to its page (see :data:`GOTO`)."""
     e = html.escape
     word = words_for(lang)
-    rows = "".join(f'<li class="{cls}"><span class="t">{e(title)}</span><span class="d"></span>'
-                   f'<span class="n">{"" if number is None else number}</span></li>' for cls, title, number in entries)
+
+    def row(cls, title, number, top=None):
+        if number is None:
+            return f'<li class="{cls}"><span class="t">{e(title)}</span><span class="d"></span><span class="n"></span></li>'
+        href = f'{GOTO}{number - 1}/{"-" if top is None else top}'
+        return (f'<li class="{cls}"><a href="{e(href)}"><span class="t">{e(title)}</span><span class="d"></span>'
+                f'<span class="n">{number}</span></a></li>')
+
+    rows = "".join(row(*entry) for entry in entries)
     return (f'<!DOCTYPE html><html lang="{editions.BCP47[lang]}"><head><meta charset="utf-8">'
             f'<title>{e(word("contents"))}</title><style>{_PAGE_CSS}</style></head><body><main class="contents">'
             f'<h1>{e(word("contents"))}</h1><ol>{rows}</ol></main></body></html>')
@@ -801,6 +857,10 @@ class Part:
         prefix = "/" + self.name.replace("/", "~") + "~" if self.name else "/"
         first = pdf.pages[0].obj if self.title_page else None
         title_keys = set()
+        # every named destination (those the page's own links use, and those of the places other
+        # pages link to), renamed after the part
+        for name in sorted(source_dests.keys()) if source_dests is not None else ():
+            dests[prefix + name[1:]] = source_dests[name]
         for page in pdf.pages:
             obj = page.obj
             on_title_page = first is not None and obj.objgen == first.objgen
@@ -815,9 +875,7 @@ class Part:
                         title_keys.add(int(annot.StructParent))
                 dest = annot.get("/Dest")
                 if isinstance(dest, pikepdf.Name) and source_dests is not None and dest in source_dests:
-                    new = prefix + str(dest)[1:]
-                    dests[new] = source_dests[dest]
-                    annot.Dest = pikepdf.Name(new)
+                    annot.Dest = pikepdf.Name(prefix + str(dest)[1:])
         top, title_top, values, keys, title_values, title_keys_kept = [], [], [], [], [], []
         at_document, title_at_document = [], []
         role_map = None
@@ -962,15 +1020,55 @@ class _Stamper:
                                        pikepdf.Stream(self.pdf, b"Q\n" + b"".join(data for data, _ in drawings))])
 
 
+#: The contents' links are printed as addresses under this reserved name (``<page index>/<top>``), made
+#: links to the book's own pages when it is assembled (:func:`internal_links`); none is left in a PDF.
+GOTO = "https://goto.ppp-atlas.invalid/"
+
+
+def internal_links(pdf, site: str, starts: dict[str, int], dest_names: set[str],
+                   firsts: dict[str, int] | None = None) -> None:
+    """Links to another page of the site that this PDF holds (``site`` is the edition's address) lead
+    into the PDF: to the place's named destination when the page has one (see ``PREPARE``), else to
+    the top of the page; the contents' links (:data:`GOTO`) to their page and height. A page's links
+    to itself (from its title page too: ``firsts``, each part's first page) stay as they are: its
+    stable address and its charts' citations name the website."""
+    from urllib.parse import unquote
+
+    from pikepdf import Array, Name
+
+    order = sorted((firsts or starts).items(), key=lambda item: item[1])
+    for number, page in enumerate(pdf.pages):
+        owner = next((name for name, first in reversed(order) if first <= number), None)
+        for annot in page.obj.get("/Annots", ()):
+            action = annot.get("/A")
+            if action is None or action.get("/S") != "/URI":
+                continue
+            uri, dest = str(action.get("/URI")), None
+            if uri.startswith(GOTO):
+                index, _, top = uri[len(GOTO):].partition("/")
+                dest = Array([pdf.pages[int(index)].obj, Name.XYZ, None, None if top in ("", "-") else float(top), None])
+            elif uri.startswith(site):
+                path, _, fragment = uri[len(site):].partition("#")
+                doc = unquote(path).removesuffix(".html")
+                if doc in starts and doc != owner:
+                    name = "/" + doc.replace("/", "~") + "~" + unquote(fragment)
+                    dest = (Name(name) if fragment and name in dest_names
+                            else Array([pdf.pages[starts[doc]].obj, Name.XYZ, None, None, None]))
+            if dest is not None:
+                del annot["/A"]
+                annot.Dest = dest
+
+
 def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: int | None,
              numbers: Sheet, date: str, title_pages: bool = True, bands: Sheet | None = None,
-             band_of: list | None = None) -> bytes:
+             band_of: list | None = None, site: str | None = None) -> bytes:
     """Join PDFs (:class:`Part`, or the bytes of one) into one: tagged structures merged (the
     parts' title pages kept or, with ``title_pages`` False, left out), page numbers stamped from
     the sheet of numbers ``numbers`` (starting at ``number_from`` on the second page; None: no
     numbers), the running header and footer of page ``i`` from page ``band_of[i]`` of the sheet
     ``bands`` (None: none), bookmarks from ``outline`` (``(level, title, page index, top)``,
-    levels from 1), metadata set. The same parts give the same bytes."""
+    levels from 1), metadata set; with ``site`` (the edition's address), links to the pages it holds
+    lead into it (:func:`internal_links`). The same parts give the same bytes."""
     import pikepdf
     from pikepdf import Array, Dictionary, Name, String
 
@@ -982,6 +1080,8 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
     document = pdf.make_indirect(Dictionary(S=Name.Document, Lang=String(editions.BCP47[lang]),
                                             P=structure_root))
     top_kids, nums, dests, next_key, role_map = [], [], {}, 0, None
+    starts: dict[str, int] = {}  # each page's first page (after its title page) in the assembled file
+    firsts: dict[str, int] = {}  # and its title page, where it has one
 
     def join(carry_array, top_count, keys, at_document) -> list:
         """Copy one carry array: its top elements join the document, its parent-tree values
@@ -1005,6 +1105,9 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
         part.ready()
         start = len(pdf.pages)
         with_title = part.title_page and title_pages
+        if part.name:
+            starts[part.name] = start + (1 if with_title else 0)
+            firsts[part.name] = start
         for page in part.pdf.pages[0 if with_title or not part.title_page else 1:]:
             pdf.pages.append(page)  # pages first: the structure copied next refers to these copies
             # (named destinations are carried by the part, renamed)
@@ -1037,6 +1140,8 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
     catalog.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     if dests:
         catalog.Dests = pdf.make_indirect(Dictionary({name: dests[name] for name in sorted(dests)}))
+    if site is not None:
+        internal_links(pdf, site, starts, {str(name) for name in dests}, firsts)
     stamper = _Stamper(pdf)
     for index, page in enumerate(pdf.pages):
         drawings = []
@@ -1184,6 +1289,7 @@ def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, met
     outdir.mkdir(parents=True, exist_ok=True)
     word = words_for(lang)
     book = book_title(lang)
+    site = site_url() + editions.site_prefix(lang)
     stats = {"chapters": {}, "book": None}
     # chapters: title page + the page, as printed
     for doc in toc_order():
@@ -1196,7 +1302,7 @@ def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, met
             data = assemble([part(doc)], lang=lang,
                             title=f"{info[key]['title']} — {book}", outline=outline, number_from=2,
                             numbers=numbers, date=meta["date"], bands=bands,
-                            band_of=[None] + [band_index[doc]] * lengths[key])
+                            band_of=[None] + [band_index[doc]] * lengths[key], site=site)
             cached.parent.mkdir(parents=True, exist_ok=True)
             for stale in cached.parent.glob(f"{Path(doc).name}.*.pdf"):
                 stale.unlink()
@@ -1218,7 +1324,7 @@ def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, met
         for doc in toc_order():
             band_of += [band_index[doc]] * lengths[(lang, doc)]
         data = assemble(parts, lang=lang, title=book, outline=outline, number_from=2, numbers=numbers,
-                        date=meta["date"], title_pages=False, bands=bands, band_of=band_of)
+                        date=meta["date"], title_pages=False, bands=bands, band_of=band_of, site=site)
         cached.parent.mkdir(parents=True, exist_ok=True)
         for stale in cached.parent.glob(f"{lang}.*.pdf"):
             stale.unlink()
@@ -1244,7 +1350,7 @@ def _book_plan(lang: str, raw: dict, info: dict, contents_pages: int):
         for doc in docs:
             for lvl, text, p, top in info[(lang, doc)]["marks"]:
                 if lvl <= 2:
-                    entries.append((f"l{lvl}", text, page + p + 1))
+                    entries.append((f"l{lvl}", text, page + p + 1, top))
                 outline.append((level0 + lvl - 1, text, page + p, top))
             page += info[(lang, doc)]["pages"]
     return entries, outline
@@ -1265,6 +1371,52 @@ def _book_citation(lang: str) -> str:
     version = editions.translator(lang, "ppp")(citations.WORDS["version"]).format(version=meta["version"])
     return (f"{book_authors(lang)} ({meta['date'][:4]}). {book_title(lang)} "
             f"({version}). {site_url()}{editions.site_prefix(lang)}")
+
+
+def size_text(size: int, lang: str) -> str:
+    """A file's size as the edition writes it (CLDR units, decimal): ``6.7 MB``, ``6,7 MB``, ``6,7 МБ``."""
+    from babel.units import format_unit
+
+    value, unit = (size / 1e6, "digital-megabyte") if size >= 1e6 else (size / 1e3, "digital-kilobyte")
+    return format_unit(value, unit, length="short", format="0.0", locale=lang).replace(" ", "\u00a0")
+
+
+_PDF_LINK = re.compile(r'(<a\b[^>]*?\bhref="([^"]+\.pdf)"[^>]*\btype="application/pdf"[^>]*>)(.*?)(</a>)', re.S)
+_SIZE_SPAN = re.compile(r'<span class="ppp-pdf-size">[^<]*</span>')
+
+
+def with_sizes(page: str, page_path: Path, lang: str) -> str:
+    """Every link of ``page`` (at ``page_path``, in edition ``lang``) to a PDF that exists says the file's size."""
+    def sized(match):
+        target = (page_path.parent / match.group(2)).resolve()
+        text = _SIZE_SPAN.sub("", match.group(3))
+        if not target.is_file():
+            return match.group(1) + text + match.group(4)
+        size = html.escape(size_text(target.stat().st_size, lang))
+        return f'{match.group(1)}{text}<span class="ppp-pdf-size"> ({size})</span>{match.group(4)}'
+
+    return _PDF_LINK.sub(sized, page)
+
+
+def write_sizes(site_root: Path, languages=editions.LANGUAGES) -> int:
+    """Once the PDFs exist: the size of each in every link to it, in every page of the editions. Returns
+    how many pages changed."""
+    changed = 0
+    for lang in languages:
+        root = site_root / editions.site_prefix(lang) if editions.site_prefix(lang) else site_root
+        for path in root.rglob("*.html"):
+            relative = path.relative_to(site_root).parts
+            if any(part.startswith("_") for part in relative) or (
+                    lang == editions.SOURCE_LANGUAGE and relative[0] in editions.TRANSLATIONS):
+                continue
+            page = path.read_text(encoding="utf-8")
+            if "application/pdf" not in page:
+                continue
+            new = with_sizes(page, path, lang)
+            if new != page:
+                path.write_text(new, encoding="utf-8")
+                changed += 1
+    return changed
 
 
 def available() -> str | None:
@@ -1302,6 +1454,7 @@ def main(argv: list[str]) -> int:
         print(f"PDFs not built: {missing}", file=sys.stderr)
         return 1
     print(report(build(site, jobs_at_once=int(os.environ.get("PPP_PDF_JOBS", "3")))))
+    write_sizes(site)
     return 0
 
 

@@ -19,6 +19,7 @@ from sphinx.search import SearchLanguage
 from . import editions
 
 TEMPLATES = Path(__file__).parent / "templates"
+SEARCH_SCORER = Path(__file__).parent / "search-scorer.js"
 _STATE = {"language": editions.SOURCE_LANGUAGE}
 
 _APOSTROPHE_CLASS = "'‘’ʻʼ`´"
@@ -55,6 +56,12 @@ var Stemmer = function() {
 
     def stem(self, word: str) -> str:
         return fold_apostrophes(word).replace("ʻ", "").replace("ʼ", "").lower()
+
+
+def _search_scorer(app, config):
+    """The book's search ranking and excerpts (``search-scorer.js``: a page whose title holds the
+    word first; excerpts from the article's text in the edition's language, never the header)."""
+    config.html_search_scorer = str(SEARCH_SCORER)
 
 
 # --- numbers ----------------------------------------------------------------------
@@ -99,26 +106,33 @@ def localise_number(value, fmt_spec: str, lang: str) -> str | None:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
-#: How each edition writes a full date (CLDR patterns): 2017-yil 3-aprel; 3 апреля 2017 г.
-DATE_PATTERNS = {"uz": "y-'yil' d-MMMM", "ru": "d MMMM y 'г.'"}
+#: How each edition writes a full date (CLDR patterns): 3 April 2017; 2017-yil 3-aprel; 3 апреля 2017 г.
+DATE_PATTERNS = {"en": "d MMMM y", "uz": "y-'yil' d-MMMM", "ru": "d MMMM y 'г.'"}
 
 
-def localise_text(value: str, lang: str) -> str | None:
-    """A glued text value as the edition writes it: ISO dates as dates, numbers the notebook
-    formatted in English ("5,000", "83%") in the edition's convention, country names from CLDR,
-    other words from the edition's ``charts`` catalog. None when nothing applies."""
+def localise_date(value: str, lang: str) -> str | None:
+    """A glued ISO date (``2017-04-03``) as the edition's prose writes it, or None."""
     import datetime
 
     from babel.dates import format_date
 
+    if not _ISO_DATE.fullmatch(value):
+        return None
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return format_date(day, DATE_PATTERNS.get(lang, "long"), locale=lang)
+
+
+def localise_text(value: str, lang: str) -> str | None:
+    """A glued text value as the edition writes it: ISO dates as dates (in English too), numbers the notebook
+    formatted in English ("5,000", "83%") in the edition's convention, country names from CLDR,
+    other words from the edition's ``charts`` catalog. None when nothing applies."""
+    if _ISO_DATE.fullmatch(value):
+        return localise_date(value, lang)
     if lang == editions.SOURCE_LANGUAGE:
         return None
-    if _ISO_DATE.fullmatch(value):
-        try:
-            day = datetime.date.fromisoformat(value)
-        except ValueError:
-            return None
-        return format_date(day, DATE_PATTERNS.get(lang, "long"), locale=lang)
     if _GROUPED.fullmatch(value):
         return localise_number(int(value.replace(",", "")), ",d", lang)
     match = _PERCENT.fullmatch(value)
@@ -140,8 +154,8 @@ def _patch_glue_numbers():
     def format_plain_text(text: str, fmt_spec: str) -> str:
         english = original(text, fmt_spec)
         lang = _STATE["language"]
-        if lang == editions.SOURCE_LANGUAGE:
-            return english
+        if lang == editions.SOURCE_LANGUAGE:  # English prose writes a glued ISO date as a date too
+            return localise_date(english, lang) or english
         from ast import literal_eval
 
         try:
@@ -286,6 +300,7 @@ def setup(app):
     app.connect("doctree-read", _own_translated_nodes)
     app.add_search_language(SearchUzbek)
     app.connect("config-inited", _config_inited)
+    app.connect("config-inited", _search_scorer)
     app.connect("html-page-context", _page_context)
     app.connect("doctree-read", _translate_toc_captions)
     app.connect("doctree-resolved", _citation_words)

@@ -21,7 +21,7 @@ from docutils.parsers.rst import Directive, directives
 
 from sphinx.util import logging as sphinx_logging
 
-from . import charts, citations, paths, svg, weights
+from . import bibkeys, charts, citations, paths, svg, weights
 from .charts import MARKER, MIME_PLOTLY
 
 logger = sphinx_logging.getLogger(__name__)
@@ -594,6 +594,7 @@ def setup(app):
     app.add_directive("legal-changes", LegalChanges)
     app.add_directive("moved-cells", MovedCells)
     weights.setup(app)
+    bibkeys.setup(app)
     app.connect("doctree-read", _collect_citations)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
@@ -611,6 +612,7 @@ def setup(app):
     app.connect("build-finished", _copy_assets, priority=400)  # before sphinx-external-toc writes a bare redirect
     app.connect("build-finished", _finish_pages, priority=900)  # after pydata-sphinx-theme rewrites pygments.css
     app.connect("builder-inited", _add_static)
+    app.connect("config-inited", _launch_release)
     app.connect("env-updated", _mystnb_css_before_writing)
     app.connect("builder-inited", _load_formatted_references)
     app.connect("build-finished", _save_formatted_references)
@@ -637,6 +639,18 @@ def _mystnb_css_before_writing(app, env):
         (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
         add_global_html_resources(app, None)
     return []
+
+
+def release_tag() -> str:
+    """The git tag of the released book: ``v`` and CITATION.cff's ``version`` (the one place a version lives)."""
+    return "v" + citations.book_metadata()["version"]
+
+
+def _launch_release(app, config):
+    """Binder launch buttons open the notebooks of the released book (its tag), not whatever
+    ``main`` holds at the time a reader clicks. The theme builds the launch address from
+    ``repository_branch``; the repository button and the cite boxes do not use it."""
+    config.html_theme_options["repository_branch"] = release_tag()
 
 
 def _add_static(app):

@@ -11,8 +11,8 @@ page's URL (``?weights=element:2,...``).
 
 Editions: every fixed reader-visible string lives in :data:`WORDS` (one dict, so that it can
 be routed through a translation catalog); country names come from ``countries.csv`` in the
-edition's language; numbers are formatted for the page's language (Babel here,
-``Intl.NumberFormat`` in the browser).
+edition's language; numbers are formatted for the page's language (Babel here; in the browser
+``Intl.NumberFormat`` with the decimal and group signs Babel gives for the edition).
 """
 from __future__ import annotations
 
@@ -112,7 +112,20 @@ def form_data(language: str = "en") -> dict:
         "focus": FOCUS,
         "presets": presets,
         "words": {key: tr(value).replace("{max}", str(MAX_WEIGHT)) for key, value in WORDS.items()},
+        "number_symbols": number_symbols(language),
     }
+
+
+def number_symbols(language: str) -> dict:
+    """The edition's decimal and group signs (CLDR, through Babel): the script writes its numbers
+    with them, as this module writes the table (a browser's own locale data may lack the
+    edition's language: Chromium formats Uzbek numbers with a decimal point)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    try:
+        return {"decimal": get_decimal_symbol(language), "group": get_group_symbol(language)}
+    except Exception:  # a language Babel does not know: the English signs
+        return {"decimal": ".", "group": ","}
 
 
 def _top_code(codebook) -> int:

@@ -328,3 +328,16 @@ def test_short_labels_and_references_in_the_edition_s_words():
     assert "[" not in law_uz["Uzbekistan2019ppp"].split("–")[0]  # an Uzbek title needs no gloss in Uzbek
     english = dict(citations.format_entries(["Weber1919politik"]))["Weber1919politik"]
     assert "[Politics as a vocation]" in english
+
+
+@pytest.mark.parametrize("lang, words", [("ru", "Текст : электронный"), ("uz", "Matn : elektron")])
+def test_gost_cite_form_names_the_electronic_text_before_the_containing_book(lang, words):
+    """GOST R 7.0.100-2018 for a part of an electronic resource: «Title / authors. – Текст : электронный // Book. – …»"""
+    box = citations.cite_box_html("Германия", "https://example.org/ru/book/germany.html", "book/germany", lang=lang)
+    gost = re.search(r'class="ppp-cite-text" data-copy="([^"]*)"', box).group(1)  # the first format in uz and ru
+    gost = html.unescape(gost)
+    title, rest = gost.split(" / ", 1)
+    assert title == "Германия"
+    authors, rest = rest.split(f". – {words} // ", 1)
+    assert authors and rest.startswith(citations.book_metadata()["title"])
+    assert rest.endswith(").") and "URL: https://example.org/ru/book/germany.html" in rest

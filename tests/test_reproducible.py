@@ -11,7 +11,7 @@ from __future__ import annotations
 import filecmp
 from pathlib import Path
 
-from ppp_atlas import build, editions
+from ppp_atlas import build, editions, pdf
 
 
 def _files(root: Path, skip=()) -> set[str]:
@@ -38,6 +38,9 @@ def test_a_second_clean_build_is_byte_identical(site, tmp_path_factory):
         pages = sorted(f for f in first_files if f.endswith(".html"))
         assert len(pages) > 20
         _, mismatch, errors = filecmp.cmpfiles(first, second, sorted(first_files), shallow=False)
+        # the PDF links' sizes are written once the PDFs are printed, which a Sphinx build alone does not do
+        mismatch = [f for f in mismatch if not f.endswith(".html") or
+                    pdf.page_for_digest((first / f).read_bytes()) != (second / f).read_bytes()]
         assert (mismatch, errors) == ([], []), f"{lang}: {len(mismatch)} files differ, e.g. {mismatch[:15]}"
     # a translated page's saved doctree holds the page alone (Sphinx left each translated message's
     # nodes tied to a document of its own, with the whole build environment in its settings)

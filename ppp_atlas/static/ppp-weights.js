@@ -27,12 +27,21 @@
     var elements = data.elements;
     var people = data.jurisdictions;
     var lang = document.documentElement.lang || "en";
-    var format;
+    var intl;
     try {
-      format = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+      intl = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     } catch (e) {
-      format = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+      intl = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     }
+    /* the edition's signs (CLDR, as the build writes the table): a browser's own data may lack them */
+    var signs = data.number_symbols || {};
+    var format = { format: function (value) {
+      return intl.formatToParts(value).map(function (part) {
+        if (part.type === "decimal" && signs.decimal) { return signs.decimal; }
+        if (part.type === "group" && signs.group) { return signs.group; }
+        return part.value;
+      }).join("");
+    } };
     var defaults = elements.map(function () { return data.default_weight; });
 
     /* ---- the rule: ppp_atlas.matrix.weighted_index ---- */
