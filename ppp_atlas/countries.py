@@ -45,6 +45,10 @@ OVERRIDES: dict[tuple[str, str], tuple[str, str, str]] = {
         "Inferred by the book: CLDR 47 still gives the Uzbek name Svazilend, the country's name before April 2018; "
         "ISO 3166-1 and CLDR's own English (Eswatini) and Russian (Эсватини) use the current name. "
         "The Uzbek form is the book's transliteration of Eswatini, written as CLDR writes Svazilend (w as v)."),
+    ("USA", "ru"): (
+        "Соединённые Штаты", "inferred",
+        "CLDR 47 writes the Russian name without ё (Соединенные Штаты); the Russian edition writes ё throughout, "
+        "as in its chapters' «Соединённые Штаты Америки», so that one country has one spelling in the book."),
 }
 
 
