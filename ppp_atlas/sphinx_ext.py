@@ -401,10 +401,13 @@ class ArticleOutline(_DataHtml):
 
 class _LocalisedDataHtml(_DataHtml):
     """A block made from data whose numbers and dates are written in the edition's language;
-    it depends on the coded tables' two codings too (``data/coding/``)."""
+    it depends on the coded tables' two codings too (``data/coding/``). ``renderer`` names the
+    function of :mod:`ppp_atlas.datadocs` that writes it."""
+
+    renderer = ""
 
     def run(self):
-        from . import editions
+        from . import datadocs, editions
 
         env = self.state.document.settings.env
         for path in [paths.PACKAGE, *paths.DATA.glob("*.csv"), *paths.DATA.glob("schemas/*.json"),
@@ -412,47 +415,32 @@ class _LocalisedDataHtml(_DataHtml):
             env.note_dependency(str(path))
         lang = env.config.language or editions.SOURCE_LANGUAGE
         static = "../" * env.docname.count("/") + "_static/"
-        return [nodes.raw("", type(self).render(_data_translator(env), lang).replace("{static}", static), format="html")]
+        block = getattr(datadocs, self.renderer)(_data_translator(env), lang)
+        return [nodes.raw("", block.replace("{static}", static), format="html")]
 
 
 class VerificationShares(_LocalisedDataHtml):
     """``{verification-shares}`` (Data page): per table, how far the sources bear out its rows."""
 
-    @staticmethod
-    def render(tr, lang):
-        from . import datadocs
-
-        return datadocs.verification_html(tr, lang)
+    renderer = "verification_html"
 
 
 class CodingAgreement(_LocalisedDataHtml):
     """``{coding-agreement}`` (codebook page): how far the two codings agree."""
 
-    @staticmethod
-    def render(tr, lang):
-        from . import datadocs
-
-        return datadocs.agreement_html(tr, lang)
+    renderer = "agreement_html"
 
 
 class LegalChanges(_LocalisedDataHtml):
     """``{legal-changes}``: the changes in the law found since the first edition."""
 
-    @staticmethod
-    def render(tr, lang):
-        from . import datadocs
-
-        return datadocs.legal_changes_html(tr, lang)
+    renderer = "legal_changes_html"
 
 
 class MovedCells(_LocalisedDataHtml):
     """``{moved-cells}``: every coded cell whose value changed since the first edition, and why."""
 
-    @staticmethod
-    def render(tr, lang):
-        from . import datadocs
-
-        return datadocs.moved_html(tr, lang)
+    renderer = "moved_html"
 
 
 # --- the law as of a date, under every page's title (ppp_atlas/lawdate.py) ------------------
