@@ -47,8 +47,8 @@ OVERRIDES: dict[tuple[str, str], tuple[str, str, str]] = {
         "The Uzbek form is the book's transliteration of Eswatini, written as CLDR writes Svazilend (w as v)."),
     ("USA", "ru"): (
         "Соединённые Штаты", "inferred",
-        "CLDR 47 writes the Russian name without ё (Соединенные Штаты); the Russian edition writes ё throughout, "
-        "as in its chapters' «Соединённые Штаты Америки», so that one country has one spelling in the book."),
+        "Inferred by the book: CLDR 47 writes the Russian name without ё (Соединенные Штаты); the Russian edition "
+        "writes ё throughout, as in its chapters' «Соединённые Штаты Америки», so that one country has one spelling."),
 }
 
 

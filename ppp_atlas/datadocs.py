@@ -59,7 +59,6 @@ WORDS = {
     "alike": "Coded alike",
     "kappa": "Cohen's kappa",
     "weighted_kappa": "Weighted kappa (quadratic)",
-    "both_coded": "Established by both coders",
     "disagreements": "Disagreements, each resolved with a written reason",
     "by_element_caption": "Agreement of the two codings, by design element",
     "by_function_caption": "Agreement of the two codings, by function",

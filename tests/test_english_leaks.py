@@ -58,6 +58,8 @@ ALLOWED = {
     "police and crime commissioners": "the English name of the office, given in brackets after its translation",
     "UNT End of Term": "the name of a web archive a reference was read in",
     "JupyterLab": "the program's name",
+    "R (Bridges) v Chief Constable of South Wales Police": "the name of an English case, cited as the law report names it",
+    "v Chief Constable of South Wales Police": "the name of an English case (R (Bridges) v …), cited as the law report names it",
 }
 
 _SKIP_TAGS = ("script", "style", "noscript", "template", "code", "pre", "kbd", "samp", "cite", "q", "blockquote")
