@@ -18,6 +18,8 @@ catalogs.
 """
 from __future__ import annotations
 
+import re
+
 import json
 from pathlib import Path
 
@@ -122,14 +124,34 @@ def write_templates(pot_dir: Path) -> None:
 
 def normalise_catalogs(lang: str) -> None:
     """Uzbek catalogs write oʻ/gʻ with U+02BB and the tutuq belgisi with U+02BC, whatever
-    apostrophe a translator typed."""
-    if lang != "uz":
-        return
+    apostrophe a translator typed; no catalog calls a percentage a Python format
+    (:func:`drop_percentage_formats`)."""
     for path in editions.catalog_files(lang):
         text = path.read_text(encoding="utf-8")
-        fixed = "\n".join(_fix_msgstr(line) for line in text.split("\n"))
+        fixed = drop_percentage_formats(text)
+        if lang == "uz":
+            fixed = "\n".join(_fix_msgstr(line) for line in fixed.split("\n"))
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
+
+
+_PERCENT_NOT_AFTER_DIGIT = re.compile(r"(?<![0-9])(?<![0-9][ \u00a0])%")
+
+
+def drop_percentage_formats(text: str) -> str:
+    """Babel flags every message whose English holds "%" followed by a letter as ``python-format``
+    ("56% of" reads as the conversion "% o"), and gettext then rejects any translation that writes
+    the percentage otherwise ("56 % из"). A "%" right after a number (or after a number and a space) is a percentage: a message whose
+    every "%" is one loses the flag. Sphinx's own "%(copyright)s" keeps it."""
+    out = []
+    for block in text.split("\n\n"):
+        msgid = re.search(r'^msgid "(.*)"$', block, re.M)
+        if msgid and "%" in msgid.group(1) and not _PERCENT_NOT_AFTER_DIGIT.search(msgid.group(1)):
+            block = re.sub(r"^(#,.*?)(?:, python-format|python-format, |python-format)(.*)$",
+                           lambda m: m.group(1) + m.group(2), block, flags=re.M)
+            block = re.sub(r"^#,\s*$\n?", "", block, flags=re.M)
+        out.append(block)
+    return "\n\n".join(out)
 
 
 def _fix_msgstr(line: str) -> str:

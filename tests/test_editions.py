@@ -251,3 +251,29 @@ def test_theme_words_are_translated_in_attributes_only():
     done = postprocess.process_page(page, chrome=chrome)
     assert 'title="Qidirish" aria-label="Qidirish"' in done and 'title="Navigatsiyani ochish"' in done
     assert 'Search and title="Search" stay text' in done
+
+def test_every_catalog_passes_msgfmt_check():
+    """gettext's own validity check (`msgfmt --check`): a message flagged as a Python format keeps
+    the same placeholders in its translation. A percentage ("56% of") is not a format: its flag goes
+    (interface.drop_percentage_formats), so a translation may write "56 % из"."""
+    import shutil
+    import subprocess
+
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "msgfmt is missing: install gettext (.ci/run does)"
+    problems = []
+    for lang in editions.TRANSLATIONS:
+        for path in editions.catalog_files(lang):
+            result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+            if result.returncode:
+                problems.append(result.stderr.strip())
+            text = path.read_text(encoding="utf-8")
+            assert interface.drop_percentage_formats(text) == text, f"{path}: a percentage flagged as a Python format"
+    assert not problems, "\n".join(problems)
+
+
+def test_a_percentage_is_not_a_python_format_but_a_placeholder_is():
+    flagged = '#, python-format\nmsgid "in 56% of draws, 65 % door"\nmsgstr "в 56 % случаев"'
+    assert "python-format" not in interface.drop_percentage_formats(flagged)
+    real = '#, python-format\nmsgid "© Copyright %(copyright)s, 2026."\nmsgstr ""'
+    assert interface.drop_percentage_formats(real) == real
