@@ -64,7 +64,6 @@ class Agreement:
     agreed: int
     kappa: float
     weighted_kappa: float | None = None   # ordinal tables only
-    both_coded: int = 0                   # cells both coders established
 
     @property
     def share(self) -> float:
@@ -89,9 +88,8 @@ def _kappa(first: pd.Series, second: pd.Series, weights: str | None = None) -> f
 def agreement(pairs: pd.DataFrame, ordinal: bool = False) -> Agreement:
     """Agreement of the two codings in ``pairs`` (see :func:`paired`)."""
     first, second = pairs["first"], pairs["second"]
-    both = int(((first != UNKNOWN) & (second != UNKNOWN)).sum())
     return Agreement(cells=len(pairs), agreed=int((first == second).sum()), kappa=_kappa(first, second),
-                     weighted_kappa=_kappa(first, second, "quadratic") if ordinal else None, both_coded=both)
+                     weighted_kappa=_kappa(first, second, "quadratic") if ordinal else None)
 
 
 def table_agreement(table: str) -> Agreement:

@@ -67,11 +67,12 @@ def full_date(day, lang: str) -> str:
 
     from babel.dates import format_date
 
-    if not isinstance(day, datetime.date):
-        day = datetime.date.fromisoformat(str(day)[:10])
-    elif isinstance(day, datetime.datetime):
+    if isinstance(day, datetime.datetime):
         day = day.date()
-    return uzbek_apostrophes(format_date(day, FULL_DATE[lang], locale=lang)) if lang == "uz" else format_date(day, FULL_DATE[lang], locale=lang)
+    elif not isinstance(day, datetime.date):
+        day = datetime.date.fromisoformat(str(day)[:10])
+    text = format_date(day, FULL_DATE.get(lang, "long"), locale=lang)
+    return uzbek_apostrophes(text) if lang == "uz" else text
 
 
 def site_prefix(lang: str) -> str:

@@ -517,11 +517,7 @@ body {{ font-family: {FONT}; color: #1a1a1a; margin: 0; font-size: 11pt; line-he
 
 
 def _date(lang: str, iso: str) -> str:
-    from datetime import date
-
-    from babel.dates import format_date
-
-    return format_date(date.fromisoformat(iso), format="long", locale=lang.replace("-", "_"))
+    return editions.full_date(iso, lang.split("-")[0])
 
 
 def cover_html(lang: str, title: str | None, citation: str, url: str) -> str:

@@ -106,23 +106,16 @@ def localise_number(value, fmt_spec: str, lang: str) -> str | None:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
-#: How each edition writes a full date (CLDR patterns): 3 April 2017; 2017-yil 3-aprel; 3 апреля 2017 г.
-DATE_PATTERNS = {"en": "d MMMM y", "uz": "y-'yil' d-MMMM", "ru": "d MMMM y 'г.'"}
 
 
 def localise_date(value: str, lang: str) -> str | None:
     """A glued ISO date (``2017-04-03``) as the edition's prose writes it, or None."""
-    import datetime
-
-    from babel.dates import format_date
-
     if not _ISO_DATE.fullmatch(value):
         return None
     try:
-        day = datetime.date.fromisoformat(value)
+        return editions.full_date(value, lang)  # the one form of a date in each edition's prose
     except ValueError:
         return None
-    return format_date(day, DATE_PATTERNS.get(lang, "long"), locale=lang)
 
 
 def localise_text(value: str, lang: str) -> str | None:
