@@ -363,13 +363,21 @@ def _agreement_row(label: str, a, lang: str, tr, weighted: bool) -> str:
     return f'<tr><th scope="row">{e(label)}</th>{"".join(f"<td>{e(c)}</td>" for c in cells)}</tr>'
 
 
+def _cell_labels(table: str) -> dict[str, str]:
+    """The English name of each row of a coded table: a function, or a design element (from the codebook)."""
+    if table == "design-matrix":
+        frame, key, label = data.load("design-codebook"), "dimension", "dimension_label"
+    else:
+        frame, key, label = data.load(table), "function", "function_label"
+    return dict(zip(frame[key], frame[label]))
+
+
 def agreement_html(tr=_same, lang: str = "en", static: str = "{static}") -> str:
     """The agreement of the two codings: by table, by design element and by function."""
     from . import coding
 
     e = html.escape
-    labels = {"design-matrix": dict(zip(*data.load("design-codebook")[["dimension", "dimension_label"]].drop_duplicates().T.values)),
-              "permitted-functions": dict(zip(*data.load("permitted-functions")[["function", "function_label"]].drop_duplicates().T.values))}
+    labels = {table: _cell_labels(table) for table in coding.TABLES}
 
     def head(first: str, weighted: bool) -> str:
         names = [first, WORDS["cells"], WORDS["alike"], WORDS["kappa"]] + ([WORDS["weighted_kappa"]] if weighted else [])
@@ -434,11 +442,7 @@ def moved_html(tr=_same, lang: str = "en") -> str:
     out = []
     for table, (keys, column, _) in coding.TABLES.items():
         frame = data.load(table).astype(object).where(lambda f: f.notna(), "")
-        labels = {"permitted-functions": "function_label", "design-matrix": "dimension_label"}[table]
-        label_of = dict(zip(frame[keys[0]], frame[labels])) if labels in frame else {}
-        if not label_of:
-            book = data.load("design-codebook")
-            label_of = dict(zip(book["dimension"], book["dimension_label"]))
+        label_of = _cell_labels(table)
         reasons = dict(zip(map(tuple, frame[list(keys)].values), frame["reasoning"]))
         resolved = coding.resolutions(table)["reason"].to_dict()
         value = (lambda v: tr(WORDS["not_established"]) if v == coding.UNKNOWN else v)
