@@ -85,3 +85,46 @@ def test_every_chart_on_a_page_is_in_the_bundle_the_page_loads(site, edition):
                         missing.append((page.name, src, trace.get("type")))
     assert checked > 100
     assert missing == []
+
+
+def _stand_ins() -> dict[str, str]:
+    """The modules the map bundle swaps for a stand-in (Makefile's esbuild --alias)."""
+    rule = re.search(r"^_build/vendor/plotly-ppp-geo\.min\.js:.*?\n\n", (ROOT / "Makefile").read_text(encoding="utf-8"),
+                     re.S | re.M).group(0)
+    return dict(re.findall(r"--alias:([\w-]+)=\./(assets/[\w.-]+)", rule))
+
+
+def _map_figures(site: Path):
+    for name, figs in _figures(site):
+        for fig in figs:
+            if any(t.get("type") in ("choropleth", "scattergeo") for t in fig["data"]):
+                yield name, fig
+
+
+def test_the_map_bundle_swaps_only_what_no_map_uses(site):
+    """The map bundle carries stand-ins for plotly.js's country-name lookup and for
+    d3-geo-projection: every map gives its countries as ISO-3 codes and uses a projection that
+    d3-geo or the stand-in provides, under the name plotly.js 4.1.1 looks up."""
+    assert _stand_ins() == {"country-iso-search": "assets/country-iso-search-stub.js",
+                            "d3-geo-projection": "assets/d3-geo-projection-stub.js"}
+    proj_names = dict(re.findall(r"^\s+'?([\w ]+?)'?: '(\w+)',", (PLOTLY / "src/plots/geo/constants.js")
+                                 .read_text(encoding="utf-8").split("exports.projNames", 1)[1].split("};", 1)[0], re.M))
+    assert proj_names["natural earth"] == "naturalEarth"
+    provided = set(re.findall(r"as (geo\w+)", (ROOT / "node_modules/d3-geo/src/index.js").read_text(encoding="utf-8")))
+    provided |= set(re.findall(r"(geo\w+):", (ASSETS / "d3-geo-projection-stub.js").read_text(encoding="utf-8")))
+    geo_code = (PLOTLY / "src/plots/geo/geo.js").read_text(encoding="utf-8")
+    assert "geo[projName] || geoProjection[projName]" in geo_code, "plotly.js looks projections up another way"
+    maps, problems = 0, []
+    for name, fig in _map_figures(site):
+        maps += 1
+        for key, layout in fig["layout"].items():
+            if key.startswith("geo") and isinstance(layout, dict):
+                projection = (layout.get("projection") or {}).get("type", "equirectangular")
+                method = "geo" + proj_names[projection][0].upper() + proj_names[projection][1:]
+                if method not in provided:
+                    problems.append((name, "projection", projection))
+        for trace in fig["data"]:
+            if trace.get("locations") is not None and trace.get("locationmode") != "ISO-3":
+                problems.append((name, "locationmode", trace.get("locationmode")))
+    assert maps >= 2
+    assert problems == []
