@@ -9,49 +9,60 @@ non-fuzzy message of ``locales/{uz,ru}/LC_MESSAGES``:
 * **missing**: the msgid holds one of the term's English forms, the entry requires a rendering in
   that language (``required``), and the msgstr holds none of the entry's forms.
 
-A rendering may also be met by one of the entry's short forms (``uz_short``, ``ru_short``: the
-head noun that stands for the term in running text, *nazorat* for *davlat nazorati*). Matching is
-on stems, so inflected forms count: a rendering's word matches any word of the msgstr
-that starts with its stem (the word less its last letter or two: Uzbek suffixes such as
-*sherigi*, *DXShning*, *xavfsizligini*; Russian case endings such as *партнёра*, *договоров*); an
-abbreviation in brackets (``(DXSh)``, ``(КПЭ, KPI)``) is a form by itself, and a bracketed word
-that is not an abbreviation is optional. Apostrophes of any kind count as one (the separate
-orthography gate checks oʻ/gʻ and ʼ), ё counts as е and case is ignored. A forbidden variant is
-a phrase whose words are prefixes (``стандартн договор`` catches *стандартного договора*), or a
-regular expression between slashes, matched case-sensitively on the msgstr as written.
+Matching is on stems, so inflected forms count. A rendering's word matches any word of the
+msgstr that starts with its stem (the word less its last letter or two: Uzbek suffixes such as
+*sherigi*, *DXShning*, *xavfsizligini*; Russian case endings such as *партнёра*, *договоров*); a
+rendering may also be met by one of the entry's short forms (``uz_short``, ``ru_short``: the head
+noun that stands for the term in running text, *nazorat* for *davlat nazorati*); an abbreviation
+in brackets (``(DXSh)``, ``(КПЭ, KPI)``) is a form by itself, and a bracketed word that is not an
+abbreviation is optional. Apostrophes of any kind count as one (the orthography gate checks
+oʻ/gʻ and ʼ), ё counts as е and case is ignored. A forbidden variant is a phrase whose words are
+prefixes (``стандартн договор`` catches *стандартного договора*), or a regular expression between
+slashes, matched case-sensitively on the msgstr as written.
+
+What is not the term (so no rendering is asked for):
+
+* English in a role's target, a link target, a URL, an HTML tag or a ``<span lang>`` of another
+  language; English that the translation keeps in a ``<span lang="en">``;
+* English inside quotation marks (“…”, "…", ‘…’): a title or a quotation, rendered as such;
+* an English form inside a longer form of another entry (*key performance indicator* is the KPI
+  entry's, not *performance*'s; *Private Security Industry Act* is the Act's, not *private
+  security*'s): the longest match wins, as in translation QA tools;
+* a lower-case form written in Title Case (*Safety and Security Industry Programme Office*,
+  *Public Governance, Performance and Accountability Act*): part of a proper name;
+* a proper name (an English form with capitals) that the translation keeps in the original.
 
 ``exceptions`` (``;``-separated) lists where a forbidden or missing form is legitimate:
 ``msgid:REGEX`` (the entry is not checked in a message whose English matches), ``only:REGEX``
 (forbidden variants count only in messages whose English matches: *maxfiy* is wrong for
-"sensitive", right for "classified"), ``@quotation`` (a forbidden variant inside «…», „…“ or
-"…" is a quotation), ``@english`` (inside brackets, where the original is cited), or a bare REGEX
-matched on the msgstr. Text in a ``<span lang="…">`` of another language is not the edition's
-text and is not checked; a message whose msgstr is its msgid (a name, a code) is not checked for
-missing renderings.
+"sensitive", right for "classified"), ``sense:REGEX`` (an English occurrence inside a match of
+REGEX is another sense of the word, with its own entry or none: "performance security",
+"contract performance"), ``@quotation`` (a forbidden variant inside «…», „…“ or "…" is a
+quotation), ``@english`` (inside brackets, where the original is cited), or a bare REGEX matched
+on the msgstr (the entry is not checked in that message). A message whose msgstr is its msgid (a
+name, a code) is not checked for missing renderings.
+
+The same command checks ``locales/statutes.csv``: every message whose English quotes a statute's
+definition must hold that definition's wording in the edition's language, the official text
+where it was verified, else the book's one wording (marked unverified), so that every
+occurrence is identical.
 
 Command line (for editors, against any checkout)::
 
     python -m ppp_atlas.terms                     # this checkout's locales/
-    python -m ppp_atlas.terms --locales ../wt-uz/locales --lang uz --term performance
+    python -m ppp_atlas.terms --locales ../wt-lang/locales --lang uz --term performance
     python -m ppp_atlas.terms --list              # every hit, one per line
-    python -m ppp_atlas.terms --write-pending     # rewrite the pending list (maintainers only)
-
-The same command checks ``locales/statutes.csv``: every message whose English quotes a statute's
-definition must hold that definition's official wording in the edition's language (or, where
-the statute has no official text in that language, the book's one translation).
-
-Hits that were present when the gate was introduced are listed in
-``locales/terms-pending.csv``; the test fails on any hit not in that list and on any line of
-the list that no longer occurs, so the list can only shrink.
+    python -m ppp_atlas.terms --report FILE.md    # the hits grouped by catalog, for editors
+    python -m ppp_atlas.terms --validate          # the termbase and statutes tables alone
 """
 from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
+import difflib
 import re
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -60,12 +71,10 @@ from . import paths
 
 LOCALES = paths.ROOT / "locales"
 TERMBASE = LOCALES / "termbase.csv"
-PENDING = LOCALES / "terms-pending.csv"
-LANGS = ("uz", "ru")
-FIELDS = ["id", "en", "uz", "ru", "uz_short", "ru_short", "uz_authority", "ru_authority", "uz_forbidden", "ru_forbidden",
-          "exceptions", "required", "glossary", "note"]
 STATUTES = LOCALES / "statutes.csv"
-PENDING_FIELDS = ["lang", "catalog", "term", "kind", "msgid_sha1", "msgid_start"]
+PACKAGE = LOCALES / "datapackage.json"
+GLOSSARY = paths.ROOT / "book" / "glossary.md"
+LANGS = ("uz", "ru")
 
 _APOSTROPHES = "'‘’ʻʼ`´"
 _STOPWORDS = {"uz": {"va", "bilan", "uchun", "yoki", "hamda"},
@@ -79,6 +88,7 @@ _ABBREVIATION = re.compile(r"^[\w'.\-/ ]*[A-ZА-ЯЁ][\w'.\-/ ]*[A-ZА-ЯЁ0-9][
 @dataclass(frozen=True)
 class Term:
     id: str
+    category: str
     en: tuple[str, ...]
     forms: dict
     short: dict
@@ -108,17 +118,17 @@ def split(cell: str) -> list[str]:
     return parts
 
 
+_REQUIRED = {"both": {"uz", "ru"}, "uz": {"uz"}, "ru": {"ru"}, "none": set()}
+
+
 def read_termbase(path: Path = TERMBASE) -> list[Term]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    terms = []
-    for row in rows:
-        required = {"both": {"uz", "ru"}, "uz": {"uz"}, "ru": {"ru"}, "none": set()}[row["required"]]
-        terms.append(Term(row["id"], tuple(split(row["en"])), {lang: tuple(split(row[lang])) for lang in LANGS},
-                          {lang: tuple(split(row[f"{lang}_short"])) for lang in LANGS},
-                          {lang: tuple(split(row[f"{lang}_forbidden"])) for lang in LANGS},
-                          tuple(split(row["exceptions"])), frozenset(required), row["glossary"] == "true", row))
-    return terms
+    return [Term(row["id"], row["category"], tuple(split(row["en"])), {lang: tuple(split(row[lang])) for lang in LANGS},
+                 {lang: tuple(split(row[f"{lang}_short"])) for lang in LANGS},
+                 {lang: tuple(split(row[f"{lang}_forbidden"])) for lang in LANGS},
+                 tuple(split(row["exceptions"])), frozenset(_REQUIRED[row["required"]]), row["glossary"] == "true", row)
+            for row in rows]
 
 
 @lru_cache(maxsize=4)
@@ -190,9 +200,12 @@ def forbidden_pattern(variant: str) -> tuple[re.Pattern, bool]:
 @lru_cache(maxsize=None)
 def english_pattern(variant: str) -> re.Pattern:
     """An English form in a msgid: whole words, plural or possessive allowed, space and hyphen
-    alike; an abbreviation (two capitals) or a code in backticks matches case-sensitively."""
+    alike; an abbreviation (two capitals) or a code in backticks matches case-sensitively; a
+    regular expression between slashes as written."""
+    if len(variant) > 2 and variant.startswith("/") and variant.endswith("/"):
+        return re.compile(variant[1:-1])
     parts = [re.escape(p) for p in re.split(r"[\s\-–]+", variant.strip())]
-    body = r"[\s\-–]+".join(parts)
+    body = r"[\s\-–]+".join(parts).replace("'", "['’]").replace("’", "['’]")
     flags = 0 if (sum(c.isupper() for c in variant) >= 2 or variant.startswith("`")) else re.I
     return re.compile(r"(?<![\w`-])" + body + r"(?:s|es|'s|’s)?(?![\w])", flags)
 
@@ -205,30 +218,32 @@ _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _URL = re.compile(r"https?://\S+")
 _TAG = re.compile(r"<[^>]+>")
 _QUOTED = re.compile(r"«[^«»]*»|„[^„“]*“|\"[^\"]*\"|“[^“”]*”")
+_QUOTED_EN = re.compile(r"“[^“”]*”|\"[^\"]*\"|‘[^‘’]*’")
 _BRACKETED = re.compile(r"\([^()]*\)")
+_NAME_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _span_pattern(lang: str) -> re.Pattern:
     return re.compile(r'<span lang="(?!' + lang + r'\b)[^"]*">.*?</span>', re.S)
 
 
-def english_text(msgid: str) -> str:
-    """The English words of a msgid: no role targets, link targets, URLs, tags, or text in
-    another language's span; a glossary role by its visible words."""
-    text = _span_pattern("en").sub(" ", msgid)
+def _strip_markup(text: str, lang: str) -> str:
+    text = _span_pattern(lang).sub(" ", text)
     text = _TERM_ROLE.sub(lambda m: m.group(1), text)
     for pattern in (_ROLE_TARGET, _LINK_TARGET, _URL, _TAG):
         text = pattern.sub(" ", text)
     return text
+
+
+def english_text(msgid: str) -> str:
+    """The English words of a msgid: no role targets, link targets, URLs, tags, or text in
+    another language's span; a glossary role by its visible words."""
+    return _strip_markup(msgid, "en")
 
 
 def edition_text(msgstr: str, lang: str) -> str:
     """The edition's own words in a msgstr (the same removals, spans of other languages too)."""
-    text = _span_pattern(lang).sub(" ", msgstr)
-    text = _TERM_ROLE.sub(lambda m: m.group(1), text)
-    for pattern in (_ROLE_TARGET, _LINK_TARGET, _URL, _TAG):
-        text = pattern.sub(" ", text)
-    return text
+    return _strip_markup(msgstr, lang)
 
 
 @dataclass(frozen=True)
@@ -238,30 +253,36 @@ class Hit:
     line: int
     msgid: str
     term: str
-    kind: str     # "forbidden" or "missing"
-    detail: str   # the forbidden text found, or the rendering wanted
-
-    @property
-    def digest(self) -> str:
-        return hashlib.sha1(self.msgid.encode("utf-8")).hexdigest()[:12]
+    kind: str     # "forbidden", "missing" or "statute"
+    detail: str   # the forbidden text found, the rendering wanted, or the statute's wording
+    found: str = ""  # for a statute: the wording the message holds instead
 
     @property
     def start(self) -> str:
         words = " ".join(self.msgid.split())
         return words if len(words) <= 60 else words[:57].rsplit(" ", 1)[0] + " …"
 
-    def key(self) -> tuple[str, str, str, str, str]:
-        return (self.lang, self.catalog, self.term, self.kind, self.digest)
-
     def __str__(self) -> str:
         what = {"forbidden": f"uses forbidden «{self.detail}»", "missing": f"lacks «{self.detail}»",
                 "statute": f"does not quote the wording «{self.detail}»"}[self.kind]
+        if self.found:
+            what += f" (holds «{self.found}»)"
         return f"{self.lang}/{self.catalog}:{self.line} «{self.start}»: term {self.term!r} {what}"
 
 
+@dataclass(frozen=True)
+class Rules:
+    skip_msgid: tuple
+    only: tuple
+    sense: tuple
+    bare: tuple
+    quotation: bool
+    english: bool
+
+
 @lru_cache(maxsize=None)
-def _exception_rules(term: Term):
-    skip_msgid, only, bare, quotation, english = [], [], [], False, False
+def rules(term: Term) -> Rules:
+    skip_msgid, only, sense, bare, quotation, english = [], [], [], [], False, False
     for rule in term.exceptions:
         if rule == "@quotation":
             quotation = True
@@ -271,13 +292,69 @@ def _exception_rules(term: Term):
             skip_msgid.append(re.compile(rule[6:]))
         elif rule.startswith("only:"):
             only.append(re.compile(rule[5:], re.I))
+        elif rule.startswith("sense:"):
+            sense.append(re.compile(rule[6:], re.I))
         else:
             bare.append(re.compile(rule))
-    return skip_msgid, only, bare, quotation, english
+    return Rules(tuple(skip_msgid), tuple(only), tuple(sense), tuple(bare), quotation, english)
 
 
 def _inside(spans, start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in spans)
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" *_([«“\"'\u00a0")
+    return not before or before[-1] in ".!?:;|\n—–-•"
+
+
+def _is_proper_name(form: str, text: str, match: re.Match) -> bool:
+    """A lower-case form written in Title Case inside a name (*Security Industry Programme
+    Office*); a single capitalised word counts only away from a sentence start."""
+    if any(c.isupper() for c in form) or form.startswith("/"):
+        return False
+    words = _NAME_WORD.findall(match.group(0))
+    if not words or not all(w[0].isupper() for w in words):
+        return False
+    if len(words) > 1:
+        return True
+    if not _sentence_start(text, match.start()):
+        return True
+    after = text[match.end():].lstrip(" -–")  # "Performance Audit" at a start: a title
+    return bool(after) and after[0].isupper()
+
+
+def english_matches(english: str, terms) -> dict:
+    """``{term: [(start, end, form)]}``: every English form of every term in ``english``, outside
+    quotation marks, less those inside a longer match of another term."""
+    quoted = [m.span() for m in _QUOTED_EN.finditer(english)]
+    found = {}
+    for term in terms:
+        spans = []
+        sense = [m.span() for p in rules(term).sense for m in p.finditer(english)]
+        for form in term.en:
+            for m in english_pattern(form).finditer(english):
+                if _inside(quoted, *m.span()) or _inside(sense, *m.span()) or _is_proper_name(form, english, m):
+                    continue
+                spans.append((m.start(), m.end(), form))
+        if spans:
+            found[term] = spans
+    every = [(s, e, t) for t, spans in found.items() for s, e, _ in spans]
+    result = {}
+    for term, spans in found.items():
+        kept = [(s, e, f) for s, e, f in spans
+                if not any(t is not term and s2 <= s and e <= e2 and e2 - s2 > e - s for s2, e2, t in every)]
+        if kept:
+            result[term] = kept
+    return result
+
+
+def _kept_in_original(form: str, msgstr: str) -> bool:
+    """A proper name (a form with capitals) that the translation keeps as written."""
+    if not any(c.isupper() for c in form) or form.startswith(("`", "/")):
+        return False
+    pattern = english_pattern(form)
+    return bool(re.compile(pattern.pattern, re.I).search(_TAG.sub(" ", msgstr)))
 
 
 def check_message(msgid: str, msgstr: str, lang: str, terms) -> list[tuple[Term, str, str]]:
@@ -288,26 +365,32 @@ def check_message(msgid: str, msgstr: str, lang: str, terms) -> list[tuple[Term,
         english = english.replace(english_text(kept).strip(), " ")
     raw = edition_text(msgstr, lang).replace("\u00a0", " ").replace("\u202f", " ")
     text = normalise(raw)
+    terms = [t for t in terms if not any(p.search(msgid) for p in rules(t).skip_msgid)
+             and not any(p.search(msgstr) for p in rules(t).bare)]
     for term in terms:
-        skip_msgid, only, bare, quotation, in_english = _exception_rules(term)
-        if any(p.search(msgid) for p in skip_msgid) or any(p.search(msgstr) for p in bare):
-            continue
-        if term.forbidden[lang] and (not only or any(p.search(english) for p in only)):
+        rule = rules(term)
+        if term.forbidden[lang] and (not rule.only or any(p.search(english) for p in rule.only)):
             for variant in term.forbidden[lang]:
                 pattern, is_raw = forbidden_pattern(variant)
                 subject = raw if is_raw else text
                 protected = []
-                if quotation:
+                if rule.quotation:
                     protected += [m.span() for m in _QUOTED.finditer(subject)]
-                if in_english:
+                if rule.english:
                     protected += [m.span() for m in _BRACKETED.finditer(subject)]
                 for match in pattern.finditer(subject):
                     if not _inside(protected, *match.span()):
                         found.append((term, "forbidden", match.group(0)))
                         break
-        if lang in term.required and term.forms[lang] and msgstr.strip() != msgid.strip():
-            if any(english_pattern(v).search(english) for v in term.en) and not has_form(text, term.forms[lang] + term.short[lang], lang):
-                found.append((term, "missing", term.forms[lang][0]))
+    if msgstr.strip() == msgid.strip():
+        return found
+    wanted = [t for t in terms if lang in t.required and t.forms[lang]]
+    for term, spans in english_matches(english, wanted).items():
+        if has_form(text, term.forms[lang] + term.short[lang], lang):
+            continue
+        if all(_kept_in_original(form, msgstr) for _, _, form in spans):
+            continue
+        found.append((term, "missing", term.forms[lang][0]))
     return found
 
 
@@ -322,22 +405,27 @@ def read_catalog(path: Path):
         return read_po(handle, abort_invalid=True)
 
 
+def messages(locales: Path, lang: str):
+    """``(catalog name, message)`` for every translated, non-fuzzy message of one edition."""
+    for path in catalog_files(locales, lang):
+        name = path.relative_to(locales / lang / "LC_MESSAGES").as_posix()
+        for message in read_catalog(path):
+            if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
+                yield name, message
+
+
 def check(locales: Path = LOCALES, langs=LANGS, terms=None) -> list[Hit]:
     """Every hit of the termbase in the catalogs under ``locales``."""
     terms = termbase() if terms is None else terms
     hits = []
     for lang in langs:
-        for path in catalog_files(locales, lang):
-            name = path.relative_to(locales / lang / "LC_MESSAGES").as_posix()
-            for message in read_catalog(path):
-                if not message.id or not isinstance(message.id, str) or not message.string or message.fuzzy:
-                    continue
-                for term, kind, detail in check_message(message.id, message.string, lang, terms):
-                    hits.append(Hit(lang, name, message.lineno, message.id, term.id, kind, detail))
+        for name, message in messages(locales, lang):
+            for term, kind, detail in check_message(message.id, message.string, lang, terms):
+                hits.append(Hit(lang, name, message.lineno, message.id, term.id, kind, detail))
     return hits
 
 
-# --- statutes in their official wording ---------------------------------------------------
+# --- statutes in their wording ----------------------------------------------------------
 
 def read_statutes(path: Path = STATUTES) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as handle:
@@ -350,41 +438,163 @@ def _wording(text: str) -> str:
     return re.sub(r"\s+", " ", normalise(text)).strip()
 
 
+def closest_passage(wording: str, text: str) -> str:
+    """The stretch of ``text`` most like ``wording`` (what a message holds in its place)."""
+    matcher = difflib.SequenceMatcher(None, text, wording, autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size >= 4]
+    if not blocks:
+        return ""
+    start = min(b.a for b in blocks)
+    end = max(b.a + b.size for b in blocks)
+    best, best_ratio = text[start:end], 0.0
+    for a in sorted({b.a for b in blocks})[:12]:  # trim unrelated text off the left
+        candidate = text[a:end]
+        ratio = difflib.SequenceMatcher(None, candidate, wording, autojunk=False).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = candidate, ratio
+    return best.strip(" ,;:.")
+
+
 def statute_hits(locales: Path = LOCALES, langs=LANGS, statutes=None) -> list[Hit]:
     """Every message whose English quotes a statute's definition (its msgid holds one of the
-    row's ``en`` fragments) and whose translation does not hold the row's text in that language:
-    the official text, or where there is none the book's one translation."""
+    row's ``en`` fragments) and whose translation does not hold the row's wording in that
+    language: the official text where it was verified, else the book's one wording, so that
+    every occurrence is the same."""
     statutes = read_statutes() if statutes is None else statutes
     hits = []
     for lang in langs:
-        for path in catalog_files(locales, lang):
-            name = path.relative_to(locales / lang / "LC_MESSAGES").as_posix()
-            for message in read_catalog(path):
-                if not message.id or not isinstance(message.id, str) or not message.string or message.fuzzy:
-                    continue
-                for row in statutes:
-                    if any(fragment in message.id for fragment in split(row["en"])):
-                        if _wording(row[lang]) not in _wording(message.string):
-                            hits.append(Hit(lang, name, message.lineno, message.id, row["id"], "statute", row[lang]))
+        for name, message in messages(locales, lang):
+            for row in statutes:
+                if any(fragment in message.id for fragment in split(row["en"])):
+                    wording, held = _wording(row[lang]), _wording(message.string)
+                    if wording not in held:
+                        hits.append(Hit(lang, name, message.lineno, message.id, row["id"], "statute", row[lang],
+                                        closest_passage(wording, held)))
     return hits
 
 
-# --- the pending list -------------------------------------------------------------------
+# --- the glossary -----------------------------------------------------------------------
 
-def read_pending(path: Path = PENDING) -> set[tuple[str, str, str, str, str]]:
-    if not path.exists():
-        return set()
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {(r["lang"], r["catalog"], r["term"], r["kind"], r["msgid_sha1"]) for r in csv.DictReader(handle)}
+_GLOSSARY_ROW = re.compile(r'^\| \{term\}`([^`]+)` \| (<span lang="uz">([^<]*)</span>) \| (<span lang="ru">([^<]*)</span>) \|$', re.M)
+_DEFINITION = re.compile(r"^(\S[^\n]*)\n((?:  .*\n)+)", re.M)
+_DAGGER = "†"
 
 
-def write_pending(hits, path: Path = PENDING) -> None:
-    rows = sorted({h.key(): h for h in hits}.values(), key=lambda h: (h.lang, h.catalog, h.line, h.term, h.kind))
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(PENDING_FIELDS)
-        for h in rows:
-            writer.writerow([h.lang, h.catalog, h.term, h.kind, h.digest, h.start])
+def glossary_rows(path: Path = GLOSSARY) -> dict[str, dict[str, str]]:
+    """``{headword: {"uz": cell, "ru": cell, "uz_msgid": …, "ru_msgid": …, "definition": msgid}}``
+    from the glossary page: the table's cells (daggers dropped), the cells' messages as written,
+    and the message of the headword's definition (its lines joined)."""
+    text = path.read_text(encoding="utf-8")
+    definitions = {m.group(1): " ".join(line.strip() for line in m.group(2).splitlines())
+                   for m in _DEFINITION.finditer(text.split("```{glossary}", 1)[-1])}
+    return {m.group(1): {"uz": m.group(3).rstrip(_DAGGER), "ru": m.group(5).rstrip(_DAGGER),
+                         "uz_msgid": m.group(2), "ru_msgid": m.group(4), "definition": definitions.get(m.group(1), "")}
+            for m in _GLOSSARY_ROW.finditer(text)}
+
+
+def _same_rendering(shown: str, cell: str) -> bool:
+    """A definition's closing line gives the full cell or its house form (the first)."""
+    shown = shown.strip().rstrip(".").removesuffix(" (descriptive)").strip()
+    return shown in (cell, split(cell)[0])
+
+
+_CLOSING = {"en": re.compile(r"\*Oʻzbekcha:\* (.+?)\. \*Русский:\* (.+?)\.?$"),
+            "uz": re.compile(r'\*Ruscha:\* <span lang="ru">([^<]*)</span>'),
+            "ru": re.compile(r'\*Узб\.:\* <span lang="uz">([^<]*)</span>')}
+
+
+def glossary_problems(locales: Path = LOCALES, path: Path = GLOSSARY, terms=None) -> list[str]:
+    """Where the glossary page (English source and both catalogs) and the termbase disagree: the
+    table's cells, each edition's headwords and the renderings that close each definition must
+    be the termbase's (a closing line may give the house form alone)."""
+    terms = termbase() if terms is None else terms
+    by_headword = {t.en[0]: t for t in terms if t.glossary}
+    rows = glossary_rows(path)
+    problems = [f"glossary.md: {{term}}`{h}` is a row of the table but no termbase entry with glossary=true has it as headword"
+                for h in rows if h not in by_headword]
+    problems += [f"termbase: {t.id} is marked glossary=true but {h!r} is not a row of the glossary's table"
+                 for h, t in by_headword.items() if h not in rows]
+    rows = {h: r for h, r in rows.items() if h in by_headword}
+    for headword, row in rows.items():
+        term = by_headword[headword]
+        for lang in LANGS:
+            if row[lang] != term.row[lang]:
+                problems.append(f"glossary.md, table row {headword!r}: {lang} «{row[lang]}», termbase {term.id} «{term.row[lang]}»")
+        closing = _CLOSING["en"].search(row["definition"])
+        if not closing:
+            problems.append(f"glossary.md: the definition of {headword!r} does not close with *Oʻzbekcha:* … *Русский:* …")
+            continue
+        for lang, shown in zip(LANGS, closing.groups()):
+            if not _same_rendering(shown, term.row[lang]):
+                problems.append(f"glossary.md, definition {headword!r}: {lang} «{shown}», termbase {term.id} «{term.row[lang]}»")
+    for lang in LANGS:
+        other = "ru" if lang == "uz" else "uz"
+        catalog = locales / lang / "LC_MESSAGES" / "book" / "glossary.po"
+        strings = {m.id: m.string for m in read_catalog(catalog) if isinstance(m.id, str) and m.id and m.string and not m.fuzzy}
+        where = f"{lang}/book/glossary.po"
+        for headword, row in rows.items():
+            term = by_headword[headword]
+            shown = strings.get(headword)
+            if shown is None:
+                problems.append(f"{where}: the headword {headword!r} is not translated")
+            elif shown != term.row[lang]:
+                problems.append(f"{where}: headword {headword!r} is «{shown}», termbase {term.id} «{term.row[lang]}»")
+            for col in LANGS:  # the table's cells as this edition shows them
+                cell = strings.get(row[f"{col}_msgid"])
+                cell = _TAG.sub("", cell).rstrip(_DAGGER) if cell is not None else None
+                if cell is not None and cell != term.row[col]:
+                    problems.append(f"{where}: table cell {col} of {headword!r} is «{cell}», termbase {term.id} «{term.row[col]}»")
+            definition = strings.get(row["definition"])
+            if definition is None:
+                problems.append(f"{where}: the definition of {headword!r} is not translated")
+                continue
+            closing = _CLOSING[lang].search(definition)
+            if not closing:
+                problems.append(f"{where}: the definition of {headword!r} does not close with the {other} rendering "
+                                f"in a <span lang=\"{other}\">")
+            elif not _same_rendering(closing.group(1), term.row[other]):
+                problems.append(f"{where}: the definition of {headword!r} gives {other} «{closing.group(1)}», "
+                                f"termbase {term.id} «{term.row[other]}»")
+    return problems
+
+
+# --- the tables themselves ----------------------------------------------------------------
+
+def table_problems(package: Path = PACKAGE) -> list[str]:
+    """The termbase and the statutes table against their Frictionless schemas (the data package's
+    own validator, without provenance), and the termbase against itself: every pattern
+    compiles, no forbidden variant matches the entry's own renderings, no two entries share an
+    English form."""
+    from . import data
+
+    problems = [str(p) for p in data.check(package, None)]
+    if problems:
+        return problems
+    terms = read_termbase(package.parent / "termbase.csv")
+    owner = {}
+    for term in terms:
+        for form in term.en:
+            key = form.lower()
+            if key in owner:
+                problems.append(f"termbase: {term.id} and {owner[key]} share the English form {form!r}")
+            owner[key] = term.id
+        for rule in term.exceptions:
+            if rule.startswith(("msgid:", "only:", "sense:")) or not rule.startswith("@"):
+                try:
+                    re.compile(rule.split(":", 1)[1] if rule.startswith(("msgid:", "only:", "sense:")) else rule)
+                except re.error as exc:
+                    problems.append(f"termbase: {term.id}: exception {rule!r} is not a regular expression: {exc}")
+        for lang in LANGS:
+            for variant in term.forbidden[lang]:
+                try:
+                    pattern, is_raw = forbidden_pattern(variant)
+                except re.error as exc:
+                    problems.append(f"termbase: {term.id}: {lang} forbidden {variant!r} is not a regular expression: {exc}")
+                    continue
+                for form in term.forms[lang] + term.short[lang]:
+                    if pattern.search(form if is_raw else normalise(form)):
+                        problems.append(f"termbase: {term.id}: {lang} forbidden {variant!r} matches its own rendering {form!r}")
+    return problems
 
 
 # --- report ---------------------------------------------------------------------------
@@ -393,13 +603,34 @@ def summary(hits) -> str:
     lines = []
     for lang in LANGS:
         mine = [h for h in hits if h.lang == lang]
-        forbidden = sum(h.kind == "forbidden" for h in mine)
-        statute = sum(h.kind == "statute" for h in mine)
-        lines.append(f"{lang}: {len(mine)} hits ({forbidden} forbidden, {len(mine) - forbidden - statute} missing, "
-                     f"{statute} statute quotations not in the official wording)")
+        kinds = Counter(h.kind for h in mine)
+        lines.append(f"{lang}: {len(mine)} hits ({kinds['forbidden']} forbidden, {kinds['missing']} missing, "
+                     f"{kinds['statute']} statute quotations not in the wording)")
         per_term = Counter((h.term, h.kind) for h in mine)
         for (term, kind), n in sorted(per_term.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"  {term:<36} {kind:<9} {n:>4}")
+    return "\n".join(lines)
+
+
+def report(hits, terms) -> str:
+    """The hits as Markdown grouped by catalog, with the rendering each needs."""
+    by_id = {t.id: t for t in terms}
+    grouped = defaultdict(list)
+    for h in hits:
+        grouped[(h.lang, h.catalog)].append(h)
+    lines = []
+    for (lang, catalog), mine in sorted(grouped.items()):
+        lines += [f"### {lang}/{catalog} ({len(mine)})", ""]
+        for h in sorted(mine, key=lambda h: (h.line, h.term)):
+            term = by_id.get(h.term)
+            if h.kind == "forbidden":
+                fix = f"replace «{h.detail}» with «{term.forms[lang][0]}»" if term else f"replace «{h.detail}»"
+            elif h.kind == "missing":
+                fix = f"render the term as «{h.detail}»"
+            else:
+                fix = f"quote «{h.detail}»" + (f" (now «{h.found}»)" if h.found else "")
+            lines.append(f"* line {h.line}, «{h.start}» — `{h.term}` {h.kind}: {fix}")
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -410,28 +641,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=LANGS, action="append", help="only this language (repeatable)")
     parser.add_argument("--term", action="append", help="only this termbase id (repeatable)")
     parser.add_argument("--list", action="store_true", help="print every hit")
-    parser.add_argument("--new", action="store_true", help="only hits not in the pending list")
-    parser.add_argument("--write-pending", action="store_true", help="rewrite locales/terms-pending.csv from the hits")
+    parser.add_argument("--report", type=Path, help="write the hits as Markdown, grouped by catalog")
+    parser.add_argument("--validate", action="store_true", help="only validate the termbase and statutes tables")
     args = parser.parse_args(argv)
+    problems = table_problems(args.termbase.parent / "datapackage.json")
+    if problems or args.validate:
+        print("\n".join(problems) or "termbase.csv and statutes.csv valid")
+        return 1 if problems else 0
     terms = read_termbase(args.termbase)
     if args.term:
         unknown = set(args.term) - {t.id for t in terms}
         if unknown:
             parser.error(f"unknown termbase ids: {sorted(unknown)}")
         terms = [t for t in terms if t.id in args.term]
-    hits = check(args.locales, tuple(args.lang or LANGS), terms)
+    langs = tuple(args.lang or LANGS)
+    hits = check(args.locales, langs, terms)
     if not args.term:
-        hits += statute_hits(args.locales, tuple(args.lang or LANGS))
-    if args.write_pending:
-        write_pending(hits)
-        print(f"wrote {PENDING.relative_to(paths.ROOT)}: {len({h.key() for h in hits})} pending hits")
-        return 0
-    if args.new:
-        pending = read_pending()
-        hits = [h for h in hits if h.key() not in pending]
+        hits += statute_hits(args.locales, langs)
     if args.list:
         for h in hits:
             print(h)
+    if args.report:
+        args.report.write_text(report(hits, terms), encoding="utf-8")
     print(f"termbase: {len(terms)} entries; catalogs: {args.locales}")
     print(summary(hits))
     return 1 if hits else 0
