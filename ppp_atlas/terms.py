@@ -199,14 +199,16 @@ def forbidden_pattern(variant: str) -> tuple[re.Pattern, bool]:
 
 @lru_cache(maxsize=None)
 def english_pattern(variant: str) -> re.Pattern:
-    """An English form in a msgid: whole words, plural or possessive allowed, space and hyphen
-    alike; an abbreviation (two capitals) or a code in backticks matches case-sensitively; a
+    """An English form in a msgid: whole words, plural or possessive allowed; a space in the form
+    matches a space or a hyphen, a hyphen only a hyphen or a dash; an abbreviation (one word with two capitals) or a code in backticks matches
+    case-sensitively; a
     regular expression between slashes as written."""
     if len(variant) > 2 and variant.startswith("/") and variant.endswith("/"):
         return re.compile(variant[1:-1])
-    parts = [re.escape(p) for p in re.split(r"[\s\-–]+", variant.strip())]
-    body = r"[\s\-–]+".join(parts).replace("'", "['’]").replace("’", "['’]")
-    flags = 0 if (sum(c.isupper() for c in variant) >= 2 or variant.startswith("`")) else re.I
+    pieces = re.split(r"(\s+|[\-–])", variant.strip())  # a space in the form: space or hyphen; a hyphen: a hyphen
+    body = "".join(r"[\s\-–]+" if p.isspace() else r"[\-–‐]" if p in "-–" else re.escape(p) for p in pieces if p).replace("'", "['’]").replace("’", "['’]")
+    single = not re.search(r"[\s\-–]", variant.strip())
+    flags = 0 if (single and sum(c.isupper() for c in variant) >= 2 or variant.startswith("`")) else re.I
     return re.compile(r"(?<![\w`-])" + body + r"(?:s|es|'s|’s)?(?![\w])", flags)
 
 
@@ -215,12 +217,14 @@ def english_pattern(variant: str) -> re.Pattern:
 _ROLE_TARGET = re.compile(r"\{(?!term\})[a-z:-]+\}`[^`]*`")
 _TERM_ROLE = re.compile(r"\{term\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
-_URL = re.compile(r"https?://\S+")
+_URL = re.compile(r"https?://\S+|(?<![\w/])/[\w.\-]+(?:/[\w.\-]*)+")
+_CODE_PATH = re.compile(r"`[^`\s]*[/._=][^`\s]*`")  # a file name or an identifier in backticks
 _TAG = re.compile(r"<[^>]+>")
 _QUOTED = re.compile(r"«[^«»]*»|„[^„“]*“|\"[^\"]*\"|“[^“”]*”")
 _QUOTED_EN = re.compile(r"“[^“”]*”|\"[^\"]*\"|‘[^‘’]*’")
 _BRACKETED = re.compile(r"\([^()]*\)")
 _NAME_WORD = re.compile(r"[^\W\d_]+")
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}|%\{[^}]*\}|%\([a-z_]+\)s")
 
 
 def _span_pattern(lang: str) -> re.Pattern:
@@ -230,7 +234,7 @@ def _span_pattern(lang: str) -> re.Pattern:
 def _strip_markup(text: str, lang: str) -> str:
     text = _span_pattern(lang).sub(" ", text)
     text = _TERM_ROLE.sub(lambda m: m.group(1), text)
-    for pattern in (_ROLE_TARGET, _LINK_TARGET, _URL, _TAG):
+    for pattern in (_ROLE_TARGET, _LINK_TARGET, _URL, _TAG, _PLACEHOLDER, _CODE_PATH):
         text = pattern.sub(" ", text)
     return text
 
@@ -299,6 +303,11 @@ def rules(term: Term) -> Rules:
     return Rules(tuple(skip_msgid), tuple(only), tuple(sense), tuple(bare), quotation, english)
 
 
+def _plain(text: str) -> str:
+    """English compared as written: one apostrophe, single spaces."""
+    return re.sub(r"\s+", " ", re.sub("[’‘ʼ]", "'", text))
+
+
 def _inside(spans, start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
@@ -360,9 +369,9 @@ def _kept_in_original(form: str, msgstr: str) -> bool:
 def check_message(msgid: str, msgstr: str, lang: str, terms) -> list[tuple[Term, str, str]]:
     """``[(term, kind, detail)]`` for one message."""
     found = []
-    english = english_text(msgid)
+    english = _plain(english_text(msgid))
     for kept in re.findall(r'<span lang="en">(.*?)</span>', msgstr, re.S):  # English kept in the edition
-        english = english.replace(english_text(kept).strip(), " ")
+        english = english.replace(_plain(english_text(kept)).strip(), " ")
     raw = edition_text(msgstr, lang).replace("\u00a0", " ").replace("\u202f", " ")
     text = normalise(raw)
     terms = [t for t in terms if not any(p.search(msgid) for p in rules(t).skip_msgid)
@@ -382,9 +391,10 @@ def check_message(msgid: str, msgstr: str, lang: str, terms) -> list[tuple[Term,
                     if not _inside(protected, *match.span()):
                         found.append((term, "forbidden", match.group(0)))
                         break
-    if msgstr.strip() == msgid.strip():
-        return found
-    wanted = [t for t in terms if lang in t.required and t.forms[lang]]
+    if msgstr.strip() == msgid.strip() or msgid.rstrip().endswith(("...", "…")):
+        return found  # a name or code kept; a label cut short (the term may be cut off)
+    barred = {term for term, _, _ in found}  # a forbidden variant is the fault; no second hit
+    wanted = [t for t in terms if lang in t.required and t.forms[lang] and t not in barred]
     for term, spans in english_matches(english, wanted).items():
         if has_form(text, term.forms[lang] + term.short[lang], lang):
             continue
