@@ -169,10 +169,22 @@ def alternatives(form: str) -> list[str]:
     return [f for f in dict.fromkeys(found) if f]
 
 
+def _uzbek_stem(word: str) -> str:
+    """An Uzbek word less its plural and what follows it (*koʻrsatkichlari* → *koʻrsatkich*), a
+    verbal noun less its -(i)sh (*olish* → *ol*, so *olgan* counts), else as :func:`stem`."""
+    cut = word.find("lar", 3)
+    if cut > 0:
+        return word[:cut]
+    if len(word) >= 5 and word.endswith("sh"):  # a verbal noun: olish → ol, ushlash → ushla
+        return word[:-3] if word.endswith("ish") else word[:-2]
+    return stem(word)
+
+
 @lru_cache(maxsize=None)
 def _keys(form: str, lang: str) -> list[str]:
     words = _WORD.findall(normalise(form).replace("-", " "))
-    keys = [stem(w) for w in words if w not in _STOPWORDS.get(lang, set())]
+    stemmer = _uzbek_stem if lang == "uz" else stem
+    keys = [stemmer(w) for w in words if w not in _STOPWORDS.get(lang, set())]
     return keys or [normalise(form)]
 
 
@@ -359,19 +371,23 @@ def english_matches(english: str, terms) -> dict:
 
 
 def _kept_in_original(form: str, msgstr: str) -> bool:
-    """A proper name (a form with capitals) that the translation keeps as written."""
+    """A proper name (a form with capitals) that the translation keeps as written, a case suffix
+    joined to it or not (*Security Industry Authorityning*, *OIGga*)."""
     if not any(c.isupper() for c in form) or form.startswith(("`", "/")):
         return False
-    pattern = english_pattern(form)
-    return bool(re.compile(pattern.pattern, re.I).search(_TAG.sub(" ", msgstr)))
+    body = english_pattern(form).pattern.split(")", 1)[1].rsplit("(?:s|es", 1)[0]
+    text = _TERM_ROLE.sub(lambda m: m.group(1), _TAG.sub(" ", msgstr))
+    return bool(re.search(r"(?<![\w-])" + body, _plain(text), re.I))
 
 
 def check_message(msgid: str, msgstr: str, lang: str, terms) -> list[tuple[Term, str, str]]:
     """``[(term, kind, detail)]`` for one message."""
     found = []
     english = _plain(english_text(msgid))
-    for kept in re.findall(r'<span lang="en">(.*?)</span>', msgstr, re.S):  # English kept in the edition
-        english = english.replace(_plain(english_text(kept)).strip(), " ")
+    for kept in re.findall(r'<span lang="en">(.*?)</span>', msgstr, re.S):  # English text kept in the edition
+        kept = _plain(english_text(kept)).strip()
+        if len(kept.split()) >= 5:  # a passage (the English abstract), not a glossed word
+            english = english.replace(kept, " ", 1)
     raw = edition_text(msgstr, lang).replace("\u00a0", " ").replace("\u202f", " ")
     text = normalise(raw)
     terms = [t for t in terms if not any(p.search(msgid) for p in rules(t).skip_msgid)
@@ -387,15 +403,16 @@ def check_message(msgid: str, msgstr: str, lang: str, terms) -> list[tuple[Term,
                     protected += [m.span() for m in _QUOTED.finditer(subject)]
                 if rule.english:
                     protected += [m.span() for m in _BRACKETED.finditer(subject)]
-                for match in pattern.finditer(subject):
-                    if not _inside(protected, *match.span()):
-                        found.append((term, "forbidden", match.group(0)))
-                        break
-    if msgstr.strip() == msgid.strip() or msgid.rstrip().endswith(("...", "…")):
+                match = next((m for m in pattern.finditer(subject) if not _inside(protected, *m.span())), None)
+                if match:
+                    found.append((term, "forbidden", match.group(0)))
+                    break  # one hit per term and message
+    if _TAG.sub("", msgstr).strip() == _TAG.sub("", msgid).strip() or msgid.rstrip().endswith(("...", "…")):
         return found  # a name or code kept; a label cut short (the term may be cut off)
     barred = {term for term, _, _ in found}  # a forbidden variant is the fault; no second hit
-    wanted = [t for t in terms if lang in t.required and t.forms[lang] and t not in barred]
-    for term, spans in english_matches(english, wanted).items():
+    for term, spans in english_matches(english, terms).items():  # every entry takes part in longest-match
+        if lang not in term.required or not term.forms[lang] or term in barred:
+            continue
         if has_form(text, term.forms[lang] + term.short[lang], lang):
             continue
         if all(_kept_in_original(form, msgstr) for _, _, form in spans):
@@ -583,7 +600,7 @@ def table_problems(package: Path = PACKAGE) -> list[str]:
     terms = read_termbase(package.parent / "termbase.csv")
     owner = {}
     for term in terms:
-        for form in term.en:
+        for form in (f for f in term.en if not f.startswith("/")):
             key = form.lower()
             if key in owner:
                 problems.append(f"termbase: {term.id} and {owner[key]} share the English form {form!r}")
@@ -591,9 +608,12 @@ def table_problems(package: Path = PACKAGE) -> list[str]:
         for rule in term.exceptions:
             if rule.startswith(("msgid:", "only:", "sense:")) or not rule.startswith("@"):
                 try:
-                    re.compile(rule.split(":", 1)[1] if rule.startswith(("msgid:", "only:", "sense:")) else rule)
+                    pattern = re.compile(rule.split(":", 1)[1] if rule.startswith(("msgid:", "only:", "sense:")) else rule)
                 except re.error as exc:
                     problems.append(f"termbase: {term.id}: exception {rule!r} is not a regular expression: {exc}")
+                    continue
+                if pattern.search(""):
+                    problems.append(f"termbase: {term.id}: exception {rule!r} matches everything (a ';' inside it? write \\x3b)")
         for lang in LANGS:
             for variant in term.forbidden[lang]:
                 try:
