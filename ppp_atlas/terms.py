@@ -269,7 +269,7 @@ class Hit:
     line: int
     msgid: str
     term: str
-    kind: str     # "forbidden", "missing" or "statute"
+    kind: str     # "forbidden", "missing", "statute" (official wording) or "wording" (the book's one wording)
     detail: str   # the forbidden text found, the rendering wanted, or the statute's wording
     found: str = ""  # for a statute: the wording the message holds instead
 
@@ -280,7 +280,8 @@ class Hit:
 
     def __str__(self) -> str:
         what = {"forbidden": f"uses forbidden «{self.detail}»", "missing": f"lacks «{self.detail}»",
-                "statute": f"does not quote the wording «{self.detail}»"}[self.kind]
+                "statute": f"does not quote the official wording «{self.detail}»",
+                "wording": f"differs from the book's one wording «{self.detail}» (official text not verified)"}[self.kind]
         if self.found:
             what += f" (holds «{self.found}»)"
         return f"{self.lang}/{self.catalog}:{self.line} «{self.start}»: term {self.term!r} {what}"
@@ -466,20 +467,29 @@ def _wording(text: str) -> str:
 
 
 def closest_passage(wording: str, text: str) -> str:
-    """The stretch of ``text`` most like ``wording`` (what a message holds in its place)."""
-    matcher = difflib.SequenceMatcher(None, text, wording, autojunk=False)
-    blocks = [b for b in matcher.get_matching_blocks() if b.size >= 4]
+    """The stretch of ``text`` (a message, as written) most like ``wording``: what the message
+    holds in the quotation's place, shown to the editor."""
+    plain = re.sub(r"\s+", " ", _TAG.sub(" ", text)).strip()
+    lowered, target = normalise(plain), _wording(wording)
+    if len(lowered) != len(plain):  # a character whose lower case is longer: compare as is
+        lowered = plain
+    blocks = [b for b in difflib.SequenceMatcher(None, lowered, target, autojunk=False).get_matching_blocks()
+              if b.size >= 4]
     if not blocks:
         return ""
-    start = min(b.a for b in blocks)
-    end = max(b.a + b.size for b in blocks)
-    best, best_ratio = text[start:end], 0.0
-    for a in sorted({b.a for b in blocks})[:12]:  # trim unrelated text off the left
-        candidate = text[a:end]
-        ratio = difflib.SequenceMatcher(None, candidate, wording, autojunk=False).ratio()
-        if ratio > best_ratio:
-            best, best_ratio = candidate, ratio
-    return best.strip(" ,;:.")
+    limit = int(len(target) * 1.5) + 10
+    best, best_ratio = "", 0.0
+    for a in sorted({b.a for b in blocks})[:40]:
+        for e in sorted({b.a + b.size for b in blocks if a < b.a + b.size <= a + limit}):
+            ratio = difflib.SequenceMatcher(None, lowered[a:e], target, autojunk=False).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = (a, e), ratio
+    a, e = best
+    while a > 0 and plain[a - 1].isalnum():  # whole words
+        a -= 1
+    while e < len(plain) and plain[e].isalnum():
+        e += 1
+    return plain[a:e].strip(" ,;:.")
 
 
 def statute_hits(locales: Path = LOCALES, langs=LANGS, statutes=None) -> list[Hit]:
@@ -495,8 +505,9 @@ def statute_hits(locales: Path = LOCALES, langs=LANGS, statutes=None) -> list[Hi
                 if any(fragment in message.id for fragment in split(row["en"])):
                     wording, held = _wording(row[lang]), _wording(message.string)
                     if wording not in held:
-                        hits.append(Hit(lang, name, message.lineno, message.id, row["id"], "statute", row[lang],
-                                        closest_passage(wording, held)))
+                        kind = "statute" if row[f"{lang}_status"] == "verified" else "wording"
+                        hits.append(Hit(lang, name, message.lineno, message.id, row["id"], kind, row[lang],
+                                        closest_passage(row[lang], message.string)))
     return hits
 
 
@@ -635,7 +646,7 @@ def summary(hits) -> str:
         mine = [h for h in hits if h.lang == lang]
         kinds = Counter(h.kind for h in mine)
         lines.append(f"{lang}: {len(mine)} hits ({kinds['forbidden']} forbidden, {kinds['missing']} missing, "
-                     f"{kinds['statute']} statute quotations not in the wording)")
+                     f"{kinds['statute']} quotations not in the official wording, {kinds['wording']} not in the book's one wording)")
         per_term = Counter((h.term, h.kind) for h in mine)
         for (term, kind), n in sorted(per_term.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"  {term:<36} {kind:<9} {n:>4}")
@@ -658,7 +669,8 @@ def report(hits, terms) -> str:
             elif h.kind == "missing":
                 fix = f"render the term as «{h.detail}»"
             else:
-                fix = f"quote «{h.detail}»" + (f" (now «{h.found}»)" if h.found else "")
+                fix = (f"quote {'the official text' if h.kind == 'statute' else 'the book’s one wording'} «{h.detail}»"
+                       + (f" (now «{h.found}»)" if h.found else ""))
             lines.append(f"* line {h.line}, «{h.start}» — `{h.term}` {h.kind}: {fix}")
         lines.append("")
     return "\n".join(lines)
