@@ -531,9 +531,13 @@ def glossary_rows(path: Path = GLOSSARY) -> dict[str, dict[str, str]]:
 
 
 def _same_rendering(shown: str, cell: str) -> bool:
-    """A definition's closing line gives the full cell or its house form (the first)."""
+    """A definition's closing line gives the full cell or its house form (the first), a bracketed
+    abbreviation or gloss of the cell left out or shortened (*пульт централизованного наблюдения*
+    for *… (ПЦН)*)."""
+    def bare(text):
+        return re.sub(r"\s*\([^)]*\)", "", text).strip()
     shown = shown.strip().rstrip(".").removesuffix(" (descriptive)").strip()
-    return shown in (cell, split(cell)[0])
+    return shown in (cell, split(cell)[0]) or bare(shown) in (bare(cell), bare(split(cell)[0]))
 
 
 _CLOSING = {"en": re.compile(r"\*Oʻzbekcha:\* (.+?)\. \*Русский:\* (.+?)\.?$"),
@@ -579,8 +583,11 @@ def glossary_problems(locales: Path = LOCALES, path: Path = GLOSSARY, terms=None
                 problems.append(f"{where}: headword {headword!r} is «{shown}», termbase {term.id} «{term.row[lang]}»")
             for col in LANGS:  # the table's cells as this edition shows them
                 cell = strings.get(row[f"{col}_msgid"])
-                cell = _TAG.sub("", cell).rstrip(_DAGGER) if cell is not None else None
-                if cell is not None and cell != term.row[col]:
+                if cell is None:
+                    problems.append(f"{where}: the table cell {col} of {headword!r} is not translated")
+                    continue
+                cell = _TAG.sub("", cell).rstrip(_DAGGER)
+                if cell != term.row[col]:
                     problems.append(f"{where}: table cell {col} of {headword!r} is «{cell}», termbase {term.id} «{term.row[col]}»")
             definition = strings.get(row["definition"])
             if definition is None:
