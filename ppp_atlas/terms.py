@@ -405,8 +405,9 @@ def check_message(msgid: str, msgstr: str, lang: str, terms) -> list[tuple[Term,
                 if rule.english:
                     protected += [m.span() for m in _BRACKETED.finditer(subject)]
                 match = next((m for m in pattern.finditer(subject) if not _inside(protected, *m.span())), None)
-                if match:
-                    found.append((term, "forbidden", match.group(0)))
+                if match:  # shown as written (normalising keeps every character's place)
+                    shown = raw[match.start():match.end()] if len(raw) == len(text) else match.group(0)
+                    found.append((term, "forbidden", shown))
                     break  # one hit per term and message
     if _TAG.sub("", msgstr).strip() == _TAG.sub("", msgid).strip() or msgid.rstrip().endswith(("...", "…")):
         return found  # a name or code kept; a label cut short (the term may be cut off)
