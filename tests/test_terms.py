@@ -114,7 +114,8 @@ def test_statutes_say_which_wording_is_official():
     ("how performance is measured and paid for", "как исполнение измеряется и оплачивается", "ru", "performance", "missing"),
     ("the PPP agreement", "DXSh shartnomasi", "uz", "ppp-agreement", "missing"),
     ("an alarm receiving centre", "частный центр приёма сигналов", "ru", "alarm-receiving-centre", "missing"),
-    ("the Procurement Act 2023", "Закон о закупках 2023 г.", "ru", "uk-procurement-act", "missing"),
+    ("the Procurement Act 2023", "новый британский закон", "ru", "uk-procurement-act", "missing"),
+    ("the Procurement Act 2023", "Закон о государственных закупках 2023 г.", "ru", "uk-procurement-act", "forbidden"),
     ("the book's `corrected` rows", "kitobning `corrected` qatorlari", "uz", "label-corrected", "missing"),
 ])
 def test_a_real_fault_is_found(msgid, msgstr, lang, term, kind):
