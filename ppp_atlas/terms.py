@@ -206,7 +206,7 @@ def forbidden_pattern(variant: str) -> tuple[re.Pattern, bool]:
     if len(variant) > 2 and variant.startswith("/") and variant.endswith("/"):
         return re.compile(variant[1:-1]), True
     words = _WORD.findall(normalise(variant).replace("-", " "))
-    return re.compile(r"(?<![\w'])" + r"[\s\-–]+".join(re.escape(w) + r"[\w']*" for w in words)), False
+    return re.compile(r"(?<![\w'])" + r"[\s\-–,]+".join(re.escape(w) + r"[\w']*" for w in words)), False
 
 
 @lru_cache(maxsize=None)
