@@ -580,7 +580,7 @@ def glossary_problems(locales: Path = LOCALES, path: Path = GLOSSARY, terms=None
             shown = strings.get(headword)
             if shown is None:
                 problems.append(f"{where}: the headword {headword!r} is not translated")
-            elif shown != term.row[lang]:
+            elif not _same_rendering(shown, term.row[lang]):  # a bracketed abbreviation may be added
                 problems.append(f"{where}: headword {headword!r} is «{shown}», termbase {term.id} «{term.row[lang]}»")
             for col in LANGS:  # the table's cells as this edition shows them
                 cell = strings.get(row[f"{col}_msgid"])
