@@ -1129,6 +1129,7 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
     structure_root.ParentTreeNextKey = next_key
     if role_map is not None:
         structure_root.RoleMap = role_map
+    _number_structure_ids(document)
     catalog = pdf.Root
     catalog.StructTreeRoot = structure_root
     catalog.MarkInfo = Dictionary(Marked=True)
@@ -1170,6 +1171,34 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
     pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
              deterministic_id=True)
     return out.getvalue()
+
+
+def _number_structure_ids(document) -> int:
+    """Chromium names each structure element after its DOM node (``/ID (node00002181)``), a number
+    that depends on what the tab printed before: renamed in document order, so that the same pages
+    give the same bytes whichever tab printed them. Nothing refers to these names (Chromium writes
+    no ``/IDTree``). Returns how many were renamed."""
+    from pikepdf import Array, Dictionary, String
+
+    count, stack, seen = 0, [document], set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Array):
+            stack.extend(reversed(list(node)))
+            continue
+        if not isinstance(node, Dictionary) or "/S" not in node:
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        if "/ID" in node:
+            count += 1
+            node.ID = String(f"node{count:08d}")
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
+    return count
 
 
 def _page_count(data: bytes) -> int:

@@ -392,3 +392,20 @@ def test_the_pdfs_are_printed_by_the_headless_shell_where_it_is_installed(monkey
     key = pdf.shapers_digest()
     monkeypatch.setattr(chromium, "HEADLESS_SHELL", str(shell))
     assert pdf.shapers_digest() != key
+
+
+def test_structure_element_names_do_not_depend_on_the_printing_tab():
+    """Chromium names structure elements after DOM nodes (``node00002181``), whose numbers depend on
+    what the tab printed before: the assembly renames them in document order."""
+    from pikepdf import Array, Dictionary, Name, String
+
+    def tree(first: int):
+        table = Dictionary(S=Name.Table, ID=String(f"node{first + 3:08d}"),
+                           K=Array([Dictionary(S=Name.TR, ID=String(f"node{first:08d}"), K=1),
+                                    Dictionary(S=Name.P, ID=String(f"node{first + 7:08d}"), K=0)]))
+        return Dictionary(S=Name.Document, K=Array([table, Dictionary(Type=Name.MCR, MCID=2)]))
+
+    one, other = tree(2181), tree(16302)
+    assert pdf._number_structure_ids(one) == pdf._number_structure_ids(other) == 3
+    names = lambda d: [str(d.K[0].ID), str(d.K[0].K[0].ID), str(d.K[0].K[1].ID)]  # noqa: E731
+    assert names(one) == names(other) == ["node00000001", "node00000002", "node00000003"]
