@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-import yaml
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.plugin import register_plugin
 from pybtex.richtext import Tag, Text
@@ -23,7 +21,7 @@ from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.template import FieldIsMissing, field, href, join, node, optional, sentence, tag, words
 
-from . import bib, paths
+from . import bib, config
 
 # --- house style for the bibliography --------------------------------------------
 
@@ -475,22 +473,8 @@ def bib_anchor(key: str) -> str:
 # --- cite this page -----------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def book_metadata() -> dict:
-    """Title, authors, version and date from CITATION.cff: the one metadata source."""
-    cff = yaml.safe_load(paths.CITATION.read_text(encoding="utf-8"))
-    return {
-        "title": cff["title"],
-        "authors": [a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in cff["authors"]],
-        "version": str(cff["version"]),
-        "date": str(cff["date-released"]),
-        "publisher": cff.get("publisher", {}).get("name", "") if isinstance(cff.get("publisher"), dict) else "",
-        "license": cff.get("license", ""),
-    }
-
-
 def page_entry(title: str, url: str, pagename: str, tr=_same) -> tuple[str, Entry]:
-    meta = dict(book_metadata(), title=tr(book_metadata()["title"]))
+    meta = dict(config.book_metadata(), title=tr(config.book_metadata()["title"]))
     key = "PPPAtlas" + meta["date"][:4] + re.sub(r"[^A-Za-z0-9]", "", pagename.split("/")[-1].title())
     fields = {
         "title": title, "booktitle": meta["title"], "edition": meta["version"], "year": meta["date"][:4],
@@ -540,7 +524,7 @@ def gost(entry: Entry, accessed: str, lang: str = "ru") -> Text:
 def cite_box_html(title: str, url: str, pagename: str, tr=_same, lang: str = "en") -> str:
     """The "Cite this page" box; in the Uzbek and Russian editions the GOST form comes first."""
     key, entry = page_entry(title, url, pagename, tr)
-    meta = book_metadata()
+    meta = config.book_metadata()
     accessed = ".".join(reversed(meta["date"].split("-")))
     apa_text, gost_text = apa(entry, tr), gost(entry, accessed, lang)
     formats = [

@@ -24,6 +24,7 @@ import json
 from pathlib import Path
 
 from . import editions, paths
+from .uzbek import uzbek_apostrophes
 
 #: Sphinx's and pydata-sphinx-theme's messages shown on the book's pages.
 SPHINX = [
@@ -155,8 +156,6 @@ def drop_percentage_formats(text: str) -> str:
 
 
 def _fix_msgstr(line: str) -> str:
-    from .editions import uzbek_apostrophes
-
     if line.startswith('msgstr "') or (line.startswith('"') and not line.startswith('"Content-')):
         return uzbek_apostrophes(line)
     return line

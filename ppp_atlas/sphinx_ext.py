@@ -21,7 +21,7 @@ from docutils.parsers.rst import Directive, directives
 
 from sphinx.util import logging as sphinx_logging
 
-from . import bibkeys, charts, citations, paths, svg, weights
+from . import bibkeys, charts, citations, config, paths, sphinx_editions, svg, weights
 from .charts import MARKER, MIME_PLOTLY
 
 logger = sphinx_logging.getLogger(__name__)
@@ -88,15 +88,15 @@ def chart_translator(app):
     custom = app.config.ppp_chart_translate
     if callable(custom):
         return custom
-    language = app.config.language or "en"
-    if language.startswith("en"):
+    language = config.edition(app.config.language)
+    if language == config.SOURCE_LANGUAGE:
         return lambda text: text
     words = {**editions.catalog(language, "ppp"), **editions.data_words(language)}
     return lambda text: words.get(text, text) if isinstance(text, str) else text
 
 
 def _language(app) -> str:
-    return (app.config.language or "en").split("_")[0]
+    return config.edition(app.config.language)
 
 
 def _figures(meta, translate, lang):
@@ -133,7 +133,7 @@ def _render_charts(app, doctree, docname):
     depth = docname.count("/")
     static = "../" * depth + "_static/charts/"
     outdir = Path(app.outdir) / "_static" / "charts"
-    site = _site_url(app) if html_builder else ""
+    site = sphinx_editions.edition_url(app) if html_builder else ""
     book = app.config.html_title or app.config.project
     for node in placeholders:
         meta = node["meta"]
@@ -258,7 +258,7 @@ def _ppp_words(app):
     """The edition's translator for the book's own fixed words (``ppp.po``)."""
     from . import editions
 
-    return editions.translator(app.config.language or editions.SOURCE_LANGUAGE, "ppp")
+    return editions.translator(_language(app), "ppp")
 
 
 def _relative(app, from_doc, to_doc):
@@ -288,25 +288,9 @@ def _cite_box(app, pagename, templatename, context, doctree):
     if doctree is None or pagename in app.config.ppp_no_cite_box:
         return
     title = html.unescape(_strip_tags(context.get("title", "")))
-    url = _site_url(app) + pagename + ".html"
-    lang = app.config.language or "en"
+    url = sphinx_editions.edition_url(app) + pagename + ".html"
+    lang = _language(app)
     context["body"] = context.get("body", "") + citations.cite_box_html(title, url, pagename, _ppp_words(app), lang)
-
-
-def _book_url(app) -> str:
-    """The published site's address (the English edition's root), derived from the one
-    repository line in _config.yml (see :func:`ppp_atlas.editions.book_url`)."""
-    from . import editions
-
-    return editions.book_url(app.config.ppp_site_url, app.config.html_theme_options.get("repository_url", ""))
-
-
-def _site_url(app) -> str:
-    """The address of this edition's root: the site's for English, with ``uz/`` or ``ru/``
-    after it for the translated editions (cite boxes, chart citations and PDFs use it)."""
-    from . import editions
-
-    return _book_url(app) + editions.site_prefix(app.config.language or editions.SOURCE_LANGUAGE)
 
 
 def _strip_tags(text: str) -> str:
@@ -374,7 +358,7 @@ def _data_translator(env):
     """The edition's translator for the Data page (``locales/<lang>/LC_MESSAGES/data.po``)."""
     from . import editions
 
-    lang = env.config.language or editions.SOURCE_LANGUAGE
+    lang = config.edition(env.config.language)
     editions.note_catalog(env, lang, "data")
     return editions.translator(lang, "data")
 
@@ -407,13 +391,13 @@ class _LocalisedDataHtml(_DataHtml):
     renderer = ""
 
     def run(self):
-        from . import datadocs, editions
+        from . import datadocs
 
         env = self.state.document.settings.env
         for path in [paths.PACKAGE, *paths.DATA.glob("*.csv"), *paths.DATA.glob("schemas/*.json"),
                      *paths.DATA.glob("coding/*")]:
             env.note_dependency(str(path))
-        lang = env.config.language or editions.SOURCE_LANGUAGE
+        lang = config.edition(env.config.language)
         static = "../" * env.docname.count("/") + "_static/"
         block = getattr(datadocs, self.renderer)(_data_translator(env), lang)
         return [nodes.raw("", block.replace("{static}", static), format="html")]
@@ -446,13 +430,11 @@ class MovedCells(_LocalisedDataHtml):
 # --- the law as of a date, under every page's title (ppp_atlas/lawdate.py) ------------------
 
 def _law_note(app, pagename, templatename, context, doctree):
-    from . import editions, pdf
-
-    if doctree is None or pagename not in set(pdf.toc_order()) or pagename == app.config.root_doc:
+    if doctree is None or pagename not in config.toc_docnames() or pagename == app.config.root_doc:
         return
     from . import lawdate
 
-    note = lawdate.note_html(app.config.language or editions.SOURCE_LANGUAGE, pagename)
+    note = lawdate.note_html(_language(app), pagename)
     body = context.get("body", "")
     context["body"] = body.replace("</h1>", "</h1>" + note, 1) if "</h1>" in body else note + body
 
@@ -472,7 +454,7 @@ def _copy_assets(app, exception):
         (vendor / name).write_bytes(source.read_bytes())
     datadocs.write_downloads(static / "data")
     postprocess.write_root_redirect(Path(app.outdir), app.config.root_doc, app.config.html_title or app.config.project,
-                                    app.config.language or "en")
+                                    _language(app))
 
 
 def _finish_pages(app, exception):
@@ -483,8 +465,8 @@ def _finish_pages(app, exception):
         return
     from . import interface, postprocess
 
-    language = app.config.language or "en"
-    chrome = None if language.startswith("en") else interface.chrome_replacements(language)
+    language = _language(app)
+    chrome = None if language == config.SOURCE_LANGUAGE else interface.chrome_replacements(language)
     postprocess.finish_site(Path(app.outdir), chrome=chrome)
 
 
@@ -560,10 +542,10 @@ def _patch_glue():
 
 
 def setup(app):
-    from . import pdf, sphinx_editions
+    from . import sphinx_pdf
 
     sphinx_editions.setup(app)
-    pdf.setup(app)
+    sphinx_pdf.setup(app)
     _patch_glue()
     app.add_config_value("ppp_site_url", "", "html")
     app.add_config_value("ppp_bibliography_doc", "book/bibliography", "env")
@@ -629,16 +611,11 @@ def _mystnb_css_before_writing(app, env):
     return []
 
 
-def release_tag() -> str:
-    """The git tag of the released book: ``v`` and CITATION.cff's ``version`` (the one place a version lives)."""
-    return "v" + citations.book_metadata()["version"]
-
-
-def _launch_release(app, config):
+def _launch_release(app, settings):
     """Binder launch buttons open the notebooks of the released book (its tag), not whatever
     ``main`` holds at the time a reader clicks. The theme builds the launch address from
     ``repository_branch``; the repository button and the cite boxes do not use it."""
-    config.html_theme_options["repository_branch"] = release_tag()
+    settings.html_theme_options["repository_branch"] = config.release_tag()
 
 
 def _add_static(app):

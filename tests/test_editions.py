@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from ppp_atlas import build, editions, interface, postprocess, sphinx_editions
+from ppp_atlas import build, config, editions, interface, postprocess, sphinx_editions, uzbek
 
 SITE = build.SITE
 
@@ -58,7 +58,7 @@ def test_translations_keep_markup(lang):
 
 @pytest.mark.parametrize("lang", editions.TRANSLATIONS)
 def test_every_page_has_a_catalog(lang):
-    pages = {f"{name}.po" for name in build.toc_docnames()}
+    pages = {f"{name}.po" for name in config.toc_docnames()}
     catalogs = {row.file for row in editions.coverage(lang)}
     assert pages <= catalogs, f"{lang}: pages with no catalog: {sorted(pages - catalogs)} (run make translations)"
     for domain in ("sphinx", "booktheme", "ppp"):
@@ -105,7 +105,7 @@ def test_uzbek_catalogs_use_uzbek_letters():
     for path in editions.catalog_files("uz"):
         for message in editions.read_catalog(path):
             if message.string and isinstance(message.string, str):
-                if editions.uzbek_apostrophes(message.string) != message.string:
+                if uzbek.uzbek_apostrophes(message.string) != message.string:
                     bad.append(f"{path.name}: {message.string[:60]!r}")
     assert not bad, "\n".join(bad[:10])
 
@@ -113,8 +113,8 @@ def test_uzbek_catalogs_use_uzbek_letters():
 # --- units ---------------------------------------------------------------------------
 
 def test_uzbek_apostrophes():
-    assert editions.uzbek_apostrophes("o'zbek ta’lim g‘oya O'zbekiston") == "oʻzbek taʼlim gʻoya Oʻzbekiston"
-    assert editions.uzbek_apostrophes("{cite:p}`O'Brien2019x` ‘quoted’") == "{cite:p}`O'Brien2019x` ‘quoted’"
+    assert uzbek.uzbek_apostrophes("o'zbek ta’lim g‘oya O'zbekiston") == "oʻzbek taʼlim gʻoya Oʻzbekiston"
+    assert uzbek.uzbek_apostrophes("{cite:p}`O'Brien2019x` ‘quoted’") == "{cite:p}`O'Brien2019x` ‘quoted’"
 
 
 def test_search_folds_apostrophes():
@@ -156,7 +156,7 @@ def test_every_english_page_has_both_twins(site):
 
 @pytest.mark.parametrize("lang", editions.LANGUAGES)
 def test_language_alternates_and_switch(site, lang):
-    root = site / editions.site_prefix(lang) if lang != "en" else site
+    root = site / config.site_prefix(lang) if lang != "en" else site
     for name in _pages(site):
         if name in ("index.html",):  # the root redirect page
             redirect = BeautifulSoup((root / name).read_text(encoding="utf-8"), "html.parser")
@@ -167,9 +167,9 @@ def test_language_alternates_and_switch(site, lang):
         alternates = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate")}
         assert set(alternates) == {"en", "uz-Latn", "ru", "x-default"}, name
         for other in editions.LANGUAGES:
-            assert alternates[editions.BCP47[other]].endswith("/" + editions.site_prefix(other) + name)
+            assert alternates[editions.BCP47[other]].endswith("/" + config.site_prefix(other) + name)
         canonical = soup.find("link", rel="canonical")["href"]
-        assert canonical.endswith("/" + editions.site_prefix(lang) + name)
+        assert canonical.endswith("/" + config.site_prefix(lang) + name)
         switch = soup.select("nav.ppp-languages a[hreflang]")
         assert len(switch) == 2, f"{lang}/{name}: language switch has {len(switch)} links"
         for link in switch:

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.express as px
 import pytest
 
-from ppp_atlas import bib, build, charts, citations, postprocess
+from ppp_atlas import bib, build, charts, citations, config, postprocess
 
 FRAME = pd.DataFrame({"year": [2017, 2018], "killed": [147, 91]})
 
@@ -184,6 +184,15 @@ def test_notebook_inputs_follow_the_tables_a_notebook_loads(tmp_path, monkeypatc
     assert build._LOAD.findall('x = load(\\"countries\\")') == ["countries"]
 
 
+def test_the_modules_a_notebook_runs_are_derived_from_the_imports():
+    """A change to a module a notebook's kernel imports re-executes the notebooks; the set is read
+    from the notebooks' and the modules' imports, so a new import cannot be missed."""
+    modules = build.notebook_modules()
+    assert {"__init__", "charts", "countries", "data", "matrix", "bib", "paths"} <= modules
+    assert {"sphinx_ext", "build", "pdf", "postprocess", "editions"}.isdisjoint(modules)
+    assert build._package_imports("countries") >= {"data", "paths"}  # data: imported inside a function
+
+
 # --- post-processing of the built pages ---------------------------------------------------
 
 PAGE = """<!DOCTYPE html>
@@ -339,5 +348,5 @@ def test_gost_cite_form_names_the_electronic_text_before_the_containing_book(lan
     title, rest = gost.split(" / ", 1)
     assert title == "Германия"
     authors, rest = rest.split(f". – {words} // ", 1)
-    assert authors and rest.startswith(citations.book_metadata()["title"])
+    assert authors and rest.startswith(config.book_metadata()["title"])
     assert rest.endswith(").") and "URL: https://example.org/ru/book/germany.html" in rest
