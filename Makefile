@@ -23,13 +23,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-_build/vendor/plotly-ppp.min.js: node_modules/.installed assets/plotly-bundle.js assets/plotly-traces.js assets/plotly-locales.js
+_build/vendor/plotly-ppp.min.js: node_modules/.installed assets/plotly-bundle.js assets/plotly-core.js assets/plotly-locales.js
 	mkdir -p _build/vendor
 	node_modules/.bin/esbuild assets/plotly-bundle.js --bundle --minify --format=iife --define:global=window --legal-comments=none --log-level=warning --outfile=$@
 
-_build/vendor/plotly-ppp-geo.min.js: node_modules/.installed assets/plotly-bundle-geo.js assets/plotly-traces.js assets/plotly-locales.js
+_build/vendor/plotly-ppp-geo.min.js: node_modules/.installed assets/plotly-bundle-geo.js assets/plotly-core.js assets/plotly-locales.js assets/country-iso-search-stub.js assets/d3-geo-projection-stub.js
 	mkdir -p _build/vendor
-	node_modules/.bin/esbuild assets/plotly-bundle-geo.js --bundle --minify --format=iife --define:global=window --legal-comments=none --log-level=warning --outfile=$@
+	node_modules/.bin/esbuild assets/plotly-bundle-geo.js --bundle --minify --format=iife --define:global=window --legal-comments=none --log-level=warning --alias:country-iso-search=./assets/country-iso-search-stub.js --alias:d3-geo-projection=./assets/d3-geo-projection-stub.js --outfile=$@
 
 _build/vendor/world_110m.json: node_modules/.installed
 	mkdir -p _build/vendor

@@ -1,7 +1,13 @@
-// The site's plotly.js: core (scatter) plus only the trace types the book's charts use.
-// Maps (choropleth, scattergeo) are in plotly-bundle-geo.js, loaded only on pages with a map.
-// Built by `make assets` with esbuild into _build/vendor/plotly-ppp.min.js.
-var Plotly = require("plotly.js/lib/core");
-Plotly.register(require("./plotly-traces.js"));
+// The site's plotly.js for pages without a map: the core (scatter) plus the trace types their
+// charts use. Built by `make assets` with esbuild into _build/vendor/plotly-ppp.min.js.
+// tests/test_plotly_bundles.py checks that every chart's trace types are in the bundle its page loads.
+var Plotly = require("./plotly-core.js");
+Plotly.register([
+  require("plotly.js/lib/bar"),
+  require("plotly.js/lib/box"),
+  require("plotly.js/lib/heatmap"),
+  require("plotly.js/lib/sunburst"),
+  require("plotly.js/lib/treemap"),
+]);
 Plotly.register(require("./plotly-locales.js"));  // the editions' words (config.locale)
 window.Plotly = Plotly;

@@ -68,6 +68,10 @@ def creator_label(entry: Entry, lang: str = "en") -> str:
     return f"{family(people[0])} {ET_AL.get(lang, 'et al.')}"
 
 
+def has_year(entry: Entry) -> bool:
+    return bool(plain(entry.fields.get("year") or entry.fields.get("date", "")[:4]))
+
+
 def year(entry: Entry, lang: str = "en") -> str:
     value = entry.fields.get("year") or entry.fields.get("date", "")[:4]
     return plain(value) or NO_DATE.get(lang, NO_DATE["en"])

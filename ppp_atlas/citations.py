@@ -30,7 +30,10 @@ class AuthorYearLabels(BaseLabelStyle):
     """``Тожиева2019``, ``Hadrill2018``; a, b, c suffixes where two would collide."""
 
     def format_labels(self, sorted_entries):
-        labels = [f"{bib.creator_label(e).split(' ')[0].rstrip(',')}{bib.year(e)}" for e in sorted_entries]
+        # a work without a year is labelled by its name alone: "n.d." is an English word, and a
+        # label is the same in every edition
+        labels = [f"{bib.creator_label(e).split(' ')[0].rstrip(',')}{bib.year(e) if bib.has_year(e) else ''}"
+                  for e in sorted_entries]
         seen: dict[str, int] = {}
         for label in labels:
             seen[label] = seen.get(label, 0) + 1

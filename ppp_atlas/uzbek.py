@@ -26,13 +26,16 @@ def uzbek_apostrophes(text: str) -> str:
     """Uzbek Latin text with its own letters: an apostrophe of any kind after o or g becomes
     U+02BB (oʻ, gʻ: also at a word's end, as in *mablagʻ*), and one between two other letters
     U+02BC (the tutuq belgisi: taʼlim). Code, role targets, link targets and URLs are left
-    as written."""
+    as written, and so is the English possessive ’s of an English name (*Martyn’s Law*)."""
     def fix(segment: str) -> str:
         chars = list(segment)
         for i in range(1, len(chars)):
             if chars[i] not in APOSTROPHES or chars[i] == "`" or not chars[i - 1].isalpha():
                 continue
             following = chars[i + 1] if i + 1 < len(chars) else ""
+            after = chars[i + 2] if i + 2 < len(chars) else ""
+            if chars[i] == "’" and following == "s" and not after.isalpha():
+                continue  # an English possessive in an English name (Martyn’s Law): left as written
             if chars[i - 1] in "oOgG" and (following.isalpha() or (i >= 2 and chars[i - 2].isalpha())):
                 chars[i] = OKINA
             elif following.isalpha():

@@ -104,3 +104,39 @@ def test_bibliography_page_lists_every_entry(site):
     from ppp_atlas.citations import bib_anchor
 
     assert [k for k in ENTRIES if f'id="{bib_anchor(k)}"' not in html] == []
+
+
+@pytest.mark.parametrize("edition", ["", "uz/", "ru/"])
+def test_bibliography_shows_no_latex_and_no_english_placeholders_in_labels(site, edition):
+    """What references.bib writes in LaTeX (\\dots, \\ldots{}, --) reaches the page as
+    typography, and a work without a year is labelled by its name alone: "n.d." is an English
+    word in a label that every edition shares."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.labels, self._depth = [], [], 0  # depth inside a <span class="label">
+
+        def handle_starttag(self, tag, attrs):
+            if self._depth:
+                self._depth += 1
+            elif tag == "span" and "label" in (dict(attrs).get("class") or "").split():
+                self._depth = 1
+                self.labels.append("")
+
+        def handle_endtag(self, tag):
+            if self._depth:
+                self._depth -= 1
+
+        def handle_data(self, text):
+            self.parts.append(text)
+            if self._depth:
+                self.labels[-1] += text
+
+    page = Text()
+    page.feed((site / edition / "book" / "bibliography.html").read_text(encoding="utf-8"))
+    text = "".join(page.parts)
+    assert re.findall(r"\\[A-Za-z]+", text) == []
+    assert len(page.labels) >= len(ENTRIES)
+    assert [label for label in page.labels if "n.d." in label or "б. г." in label] == []

@@ -87,3 +87,16 @@ def test_landing_page_has_three_abstracts_and_key_findings():
     assert "## Key findings" in text
     key = text.split("## Key findings", 1)[1]
     assert "{glue" in key.split("\n## ", 1)[0], "key findings paste figures from data"
+
+
+def test_no_caption_asks_a_phone_reader_to_hover():
+    """Most readers hold a phone: a caption says "tap or point at", never "hover" (a finger
+    cannot hover), in the chapters and in the notebooks' text."""
+    import json
+
+    texts = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "book").glob("*.md")}
+    for notebook in (ROOT / "notebooks").glob("*.ipynb"):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        texts[notebook.name] = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert len(texts) > 20
+    assert [name for name, text in texts.items() if re.search(r"\bhover(s|ing)?\b", text, re.I)] == []

@@ -39,39 +39,47 @@ def test_longer_is_a_fair_stand_in():
 
 
 @pytest.fixture(scope="module")
-def translated_page(site, tmp_path_factory):
+def translated_pages(site, tmp_path_factory):
+    """Two pages, as the site has them: one with the maps (which load the map bundle) and one
+    with every other chart (which load the main bundle)."""
     metas = book_charts()
     assert len(metas) >= 20
-    body = "".join(sphinx_ext.standalone_chart_html(meta, longer, "uz") for meta in metas)
     folder = tmp_path_factory.mktemp("translated")
     (folder / "_static").symlink_to(site / "_static", target_is_directory=True)
-    (folder / "index.html").write_text(
-        '<!DOCTYPE html><html lang="uz"><head><meta charset="utf-8"><title>charts</title>'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<link rel="stylesheet" href="_static/styles/theme.css"><link rel="stylesheet" href="_static/ppp.css">'
-        '<script defer src="_static/ppp-charts.js"></script></head>'
-        f'<body><main class="bd-article" style="padding: 0 1rem; max-width: 760px">{body}</main></body></html>',
-        encoding="utf-8")
+    pages = {}
+    for name, group in (("charts", [m for m in metas if not charts.is_map(m)]),
+                        ("maps", [m for m in metas if charts.is_map(m)])):
+        assert group, name
+        body = "".join(sphinx_ext.standalone_chart_html(meta, longer, "uz") for meta in group)
+        (folder / f"{name}.html").write_text(
+            '<!DOCTYPE html><html lang="uz"><head><meta charset="utf-8"><title>charts</title>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<link rel="stylesheet" href="_static/styles/theme.css"><link rel="stylesheet" href="_static/ppp.css">'
+            '<script defer src="_static/ppp-charts.js"></script></head>'
+            f'<body><main class="bd-article" style="padding: 0 1rem; max-width: 760px">{body}</main></body></html>',
+            encoding="utf-8")
+        pages[name] = len(group)
     with browser.serve(folder) as base:
-        yield base, len(metas)
+        yield base, pages
 
 
 @pytest.mark.parametrize("width", [360, 768, 1280])
-def test_charts_with_longer_labels_stay_legible(chromium, translated_page, width):
-    base, expected = translated_page
-    page = chromium.new_page(viewport={"width": width, "height": 900})
-    try:
-        page.goto(f"{base}/index.html", wait_until="load")
-        static = browser.chart_text_problems(page)
-        assert browser.draw_all_charts(page) == expected
-        page.wait_for_timeout(300)
-        interactive = browser.chart_text_problems(page)
-        assert static == [], f"static drawings: {len(static)} problems, e.g. {static[:6]}"
-        assert interactive == [], f"interactive charts: {len(interactive)} problems, e.g. {interactive[:6]}"
-        separators = page.evaluate("document.querySelector('div.ppp-plotly').layout.separators")
-        assert separators == ",\u00a0"
-    finally:
-        page.close()
+def test_charts_with_longer_labels_stay_legible(chromium, translated_pages, width):
+    base, pages = translated_pages
+    for name, expected in pages.items():
+        page = chromium.new_page(viewport={"width": width, "height": 900})
+        try:
+            page.goto(f"{base}/{name}.html", wait_until="load")
+            static = browser.chart_text_problems(page)
+            assert browser.draw_all_charts(page) == expected, name
+            page.wait_for_timeout(300)
+            interactive = browser.chart_text_problems(page)
+            assert static == [], f"{name}, static drawings: {len(static)} problems, e.g. {static[:6]}"
+            assert interactive == [], f"{name}, interactive charts: {len(interactive)} problems, e.g. {interactive[:6]}"
+            separators = page.evaluate("document.querySelector('div.ppp-plotly').layout.separators")
+            assert separators == ",\u00a0"
+        finally:
+            page.close()
 
 
 def test_a_named_colour_key_becomes_a_legend_on_a_phone():

@@ -115,6 +115,8 @@ def test_uzbek_catalogs_use_uzbek_letters():
 def test_uzbek_apostrophes():
     assert uzbek.uzbek_apostrophes("o'zbek ta’lim g‘oya O'zbekiston") == "oʻzbek taʼlim gʻoya Oʻzbekiston"
     assert uzbek.uzbek_apostrophes("{cite:p}`O'Brien2019x` ‘quoted’") == "{cite:p}`O'Brien2019x` ‘quoted’"
+    # an English name keeps its possessive; an Uzbek word never ends in ’s
+    assert uzbek.uzbek_apostrophes("Martyn’s Law, Tesco’s; qo’shimcha") == "Martyn’s Law, Tesco’s; qoʻshimcha"
 
 
 def test_search_folds_apostrophes():
