@@ -187,32 +187,6 @@ def build_translations(staging: Path, languages=editions.TRANSLATIONS) -> dict[s
     return codes
 
 
-def extract_messages() -> int:
-    """``make translations``: extract every message of the English source (with the
-    execution cache present, so glued values and glue-figure captions are extracted) and
-    update the Uzbek and Russian catalogs; changed messages become fuzzy there."""
-    from . import interface
-
-    if not (cache_dir() / "global.db").exists():
-        print("no execution cache yet: run `make book` first", file=sys.stderr)
-        return 1
-    config = editions.edition_config("en", STAGING, cache_dir())
-    gettext_out = STAGING / "gettext"
-    status = run_jupyter_book(gettext_out, log=STAGING / "gettext.log", config=config, builder="gettext")
-    if status != 0:
-        sys.stderr.write((STAGING / "gettext.log").read_text(encoding="utf-8")[-20000:])
-        return status
-    pot_dir = gettext_out / "_build" / "gettext"
-    interface.write_templates(pot_dir)
-    from sphinx_intl import basic
-
-    basic.update(str(editions.LOCALES), str(pot_dir), list(editions.TRANSLATIONS), line_width=-1,
-                 ignore_obsolete=True)
-    for lang in editions.TRANSLATIONS:
-        interface.normalise_catalogs(lang)
-    return 0
-
-
 def main(argv: list[str]) -> int:
     from . import data
 

@@ -20,16 +20,12 @@ Each edition is a Jupyter Book build with its own generated configuration
 (``_build/staging/_config.<lang>.yml``: ``language``, the same jupyter-cache as
 the English build, so notebooks execute once for all three).
 
-Command line (``make translations``)::
-
-    python -m ppp_atlas.editions extract    # re-extract messages, update both catalogs
-    python -m ppp_atlas.editions coverage   # translated / fuzzy / untranslated per file
+The translators' commands (``make translations``, ``make coverage``) are in
+:mod:`ppp_atlas.translations`.
 """
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -179,7 +175,12 @@ def data_words(lang: str) -> dict[str, str]:
     ``data/countries.csv``), the rest from the edition's ``charts`` catalog."""
     if lang == SOURCE_LANGUAGE:
         return {}
-    return {**_country_names(lang, _mtime(paths.DATA / "countries.csv")), **catalog(lang, "charts")}
+    return {**country_names(lang), **catalog(lang, "charts")}
+
+
+def country_names(lang: str) -> dict[str, str]:
+    """``{English name: name in the edition}`` of every country of ``data/countries.csv``."""
+    return _country_names(lang, _mtime(paths.DATA / "countries.csv"))
 
 
 def _mtime(path: Path) -> float:
@@ -192,82 +193,6 @@ def _country_names(lang: str, mtime: float) -> dict[str, str]:
 
     with (paths.DATA / "countries.csv").open(encoding="utf-8") as handle:
         return {row["name_en"]: row[f"name_{lang}"] for row in csv.DictReader(handle) if row.get(f"name_{lang}")}
-
-
-def glued_strings(staging: Path) -> list[str]:
-    """The text values notebooks glue (not numbers, dates, charts or tables, not country names):
-    the words a translated page pastes from a notebook, for the ``charts`` catalog."""
-    import ast
-    import json
-
-    countries = set(_country_names("uz", _mtime(paths.DATA / "countries.csv")))
-    found: dict[str, None] = {}
-    for path in sorted((staging / "_build" / "jupyter_execute").rglob("*.glue.json")):
-        for item in json.loads(path.read_text(encoding="utf-8")).values():
-            text = item.get("data", {}).get("text/plain") if isinstance(item, dict) else None
-            if text is None or "text/html" in item.get("data", {}):
-                continue
-            try:
-                value = ast.literal_eval(text)
-            except (SyntaxError, ValueError):
-                continue
-            if (isinstance(value, str) and re.search(r"[A-Za-z]{2}", value) and value not in countries
-                    and not value.startswith(("Chart ", "<Styler"))):
-                found.setdefault(value, None)
-    return list(found)
-
-
-def _executed_outputs(staging: Path):
-    """Every output of every executed notebook of the build."""
-    import json
-
-    for path in sorted((staging / "_build" / "jupyter_execute").rglob("*.ipynb")):
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-        for cell in notebook.get("cells", []):
-            yield from cell.get("outputs", [])
-
-
-_NO_WORDS = re.compile(r"[A-Z]{2,5}|[a-z0-9]+(?:-[a-z0-9]+)+|[a-z0-9]+(?:_[a-z0-9]+)+|[\w-]+\d{4}[a-z0-9]+(?:; [\w-]+\d{4}[a-z0-9]+)*")
-
-
-def _words_to_translate(texts, keep=frozenset()) -> list[str]:
-    """``texts`` less what needs no translator: country names (CLDR), bibliography keys, codes and
-    identifiers, numbers; those in ``keep`` (a data table's column titles) always stay."""
-    from . import bib
-
-    keys = set(bib.entries())
-    countries = set(_country_names("uz", _mtime(paths.DATA / "countries.csv")))
-    return [text for text in texts if text not in countries and (text in keep or (
-        text not in keys and re.search(r"[A-Za-z]{2}", text) and not _NO_WORDS.fullmatch(text)))]
-
-
-def chart_strings(staging: Path) -> list[str]:
-    """Every string a chart of the book shows (``ppp_atlas.charts.chart_strings`` over the
-    charts in the executed notebooks), its data table's column titles included, less what needs
-    no translator (:func:`_words_to_translate`)."""
-    from . import charts
-
-    found: dict[str, None] = {}
-    for output in _executed_outputs(staging):
-        meta = output.get("metadata", {}).get("text/html", {}).get("ppp_chart")
-        if meta and meta.get("version", 1) >= 2:
-            columns = frozenset(meta.get("data", {}).get("columns", []))
-            found.update(dict.fromkeys(_words_to_translate(charts.chart_strings(meta), columns)))
-    return list(found)
-
-
-def table_strings(staging: Path) -> list[str]:
-    """Every header and cell text of the notebooks' tables (pandas Styler output, translated at
-    build time by :mod:`ppp_atlas.tables`), less what needs no translator."""
-    from . import tables
-
-    found: dict[str, None] = {}
-    for output in _executed_outputs(staging):
-        markup = output.get("data", {}).get("text/html")
-        markup = "".join(markup) if isinstance(markup, list) else markup
-        if markup and tables.is_table(markup):
-            found.update(dict.fromkeys(_words_to_translate(tables.table_strings(markup))))
-    return list(found)
 
 
 def translator(lang: str, domain: str):
@@ -371,34 +296,3 @@ def markup_problems(lang: str) -> list[str]:
                 problems.append(f"{lang}/{path.relative_to(LOCALES / lang / 'LC_MESSAGES')}: "
                                 f"{message.id[:70]!r}: missing {missing}, unexpected {extra}")
     return problems
-
-
-# --- command line ---------------------------------------------------------------
-
-def _print_coverage() -> int:
-    width = 34
-    for lang in TRANSLATIONS:
-        rows = coverage(lang)
-        total = sum(r.total for r in rows)
-        done = sum(r.translated for r in rows)
-        fuzzy = sum(r.fuzzy for r in rows)
-        print(f"\n{ENDONYMS[lang]} ({lang}): {done}/{total} messages translated "
-              f"({100.0 * done / total if total else 100:.1f} %), {fuzzy} fuzzy")
-        for r in rows:
-            print(f"  {r.file:<{width}} {r.translated:>4}/{r.total:<4} {r.percent:6.1f} %  fuzzy {r.fuzzy}")
-    return 0
-
-
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ppp_atlas.editions")
-    parser.add_argument("command", choices=["extract", "coverage"])
-    args = parser.parse_args(argv)
-    if args.command == "coverage":
-        return _print_coverage()
-    from . import build
-
-    return build.extract_messages()
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from ppp_atlas import build, config, editions, interface, postprocess, sphinx_editions, uzbek
+from ppp_atlas import build, config, editions, interface, postprocess, sphinx_editions, translations, uzbek
 
 SITE = build.SITE
 
@@ -70,11 +70,11 @@ def test_catalogs_carry_the_current_english(tmp_path):
     English paragraph that is not in both catalogs fails here, naming the page."""
     if not (build.cache_dir() / "global.db").exists():
         pytest.fail("no execution cache: run make book first")
-    config = editions.edition_config("en", tmp_path, build.cache_dir())
-    assert build.run_jupyter_book(tmp_path / "gettext", log=tmp_path / "gettext.log", config=config,
+    settings = editions.edition_config("en", tmp_path, build.cache_dir())
+    assert build.run_jupyter_book(tmp_path / "gettext", log=tmp_path / "gettext.log", config=settings,
                                   builder="gettext") == 0, (tmp_path / "gettext.log").read_text()[-3000:]
     pot_dir = tmp_path / "gettext" / "_build" / "gettext"
-    interface.write_templates(pot_dir)
+    translations.write_templates(pot_dir)
     problems = []
     for pot in sorted(pot_dir.rglob("*.pot")):
         name = pot.relative_to(pot_dir).with_suffix(".po").as_posix()
@@ -279,3 +279,11 @@ def test_a_percentage_is_not_a_python_format_but_a_placeholder_is():
     assert "python-format" not in interface.drop_percentage_formats(flagged)
     real = '#, python-format\nmsgid "© Copyright %(copyright)s, 2026."\nmsgstr ""'
     assert interface.drop_percentage_formats(real) == real
+
+
+def test_every_module_with_interface_words_is_extracted():
+    """``ppp.pot`` takes the ``WORDS`` of the modules :data:`translations.WORD_MODULES` names: a
+    module that shows fixed words and is not named would leave them out of the catalogs."""
+    named = {module.__name__.rsplit(".", 1)[1] for module in translations.WORD_MODULES}
+    assert translations.modules_with_words() - {"datadocs"} == named  # datadocs: data.pot
+    assert set(translations.ppp_messages()) >= set(interface.EDITION_WORDS)

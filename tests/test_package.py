@@ -350,3 +350,14 @@ def test_gost_cite_form_names_the_electronic_text_before_the_containing_book(lan
     authors, rest = rest.split(f". – {words} // ", 1)
     assert authors and rest.startswith(config.book_metadata()["title"])
     assert rest.endswith(").") and "URL: https://example.org/ru/book/germany.html" in rest
+
+
+def test_no_module_of_the_package_hides_an_import():
+    """The layer contract (``make layers``, .importlinter) sees every import, also inside functions,
+    but not one made by name at run time: the package makes none."""
+    import re
+
+    found = [f"{path.name}:{n}" for path in sorted((build.paths.ROOT / "ppp_atlas").glob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"\bimport_module\(|\b__import__\(|importlib\.import_module", line)]
+    assert found == []
