@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.express as px
 import pytest
 
-from ppp_atlas import bib, build, charts, citations, config, postprocess
+from ppp_atlas import bib, build, charts, citations, config, postprocess, table_style
 
 FRAME = pd.DataFrame({"year": [2017, 2018], "killed": [147, 91]})
 
@@ -259,7 +259,7 @@ def test_chart_escapes_text_from_data_in_the_figure_but_keeps_line_breaks():
 
 def test_notebook_tables_escape_markup_in_data():
     frame = pd.DataFrame({"note": ["<script>alert(1)</script>"]})
-    assert "<script>alert(1)" not in frame.style.to_html() and "&lt;script&gt;" in frame.style.to_html()
+    assert "<script>alert(1)" not in table_style(frame).to_html() and "&lt;script&gt;" in table_style(frame).to_html()
 
 
 def test_rebuild_prunes_outputs_of_removed_pages_and_renamed_static_files(tmp_path):
@@ -312,7 +312,7 @@ def test_chart_data_table_and_csv_download_carry_the_edition_s_titles_and_labels
 def test_notebook_tables_are_rewritten_in_the_edition_s_words_and_unchanged_in_english():
     from ppp_atlas import tables
 
-    styler = pd.DataFrame({"Status": ["confirmed", "it's <b>"], "Count": [3, 4]}).style.hide(axis="index")
+    styler = table_style(pd.DataFrame({"Status": ["confirmed", "it's <b>"], "Count": [3, 4]})).hide(axis="index")
     markup = styler.to_html()
     assert tables.is_table(markup) and tables.translate_table_html(markup, lambda s: s) == markup
     assert tables.table_strings(markup) == ["Status", "Count", "confirmed", "it's <b>"]
@@ -361,3 +361,18 @@ def test_no_module_of_the_package_hides_an_import():
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if re.search(r"\bimport_module\(|\b__import__\(|importlib\.import_module", line)]
     assert found == []
+
+
+def test_importing_the_package_changes_no_other_library():
+    """``import ppp_atlas`` (as every notebook does) leaves pandas as it was: the book's tables
+    are made by ``ppp_atlas.table``, a Styler of its own."""
+    import subprocess
+    import sys
+
+    code = ("import pandas as pd; from pandas.io.formats.style import Styler; before = dict(vars(Styler)); "
+            "escape = pd.get_option('styler.format.escape'); import ppp_atlas; "
+            "assert dict(vars(Styler)) == before and pd.get_option('styler.format.escape') == escape; "
+            "t = ppp_atlas.table_style(pd.DataFrame({'a': ['<b>']})); "
+            "assert isinstance(t, Styler) and '&lt;b&gt;' in t.to_html() and repr(t) == '<Styler: 1 rows x 1 columns>'; "
+            "assert t.uuid.startswith('ppp') and t.uuid == ppp_atlas.table_style(pd.DataFrame({'a': ['<b>']})).uuid[:-1] + '1'")
+    subprocess.run([sys.executable, "-c", code], check=True)
