@@ -396,32 +396,8 @@ def style_for(lang: str):
     return HouseStyle() if lang == "en" else GostStyle()
 
 
-# Characters and pairs that latexcodec or pybtex's LaTeX parser would change.
-_LATEX_MARKUP = re.compile(r"[\\{}$~%&#^_]|--|``|''|[?!]`")
-
-
-def _plain_text_fast_path() -> None:
-    """pybtex decodes every field as LaTeX through latexcodec, character by character; for
-    300 entries that is most of a no-change rebuild. Text with nothing LaTeX would change
-    becomes ``Text(value)`` directly, which is what the full decoding returns for it."""
-    from pybtex.richtext import Text
-
-    full = Text.from_latex.__func__
-    if getattr(full, "ppp_fast", False):
-        return
-
-    def from_latex(cls, latex):
-        if _LATEX_MARKUP.search(latex):
-            return full(cls, latex)
-        return cls(latex) if latex else cls()
-
-    from_latex.ppp_fast = True
-    from_latex.full = full
-    Text.from_latex = classmethod(from_latex)
-
-
 def register_style() -> None:
-    _plain_text_fast_path()
+    """The house styles as pybtex plugins (sphinxcontrib-bibtex finds them by name)."""
     for group, name, klass in (
         ("pybtex.style.labels", "ppp-author-year", AuthorYearLabels),
         ("pybtex.style.formatting", "ppp", HouseStyle),

@@ -21,7 +21,6 @@ from .uzbek import APOSTROPHES, fold_apostrophes
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEARCH_SCORER = Path(__file__).parent / "search-scorer.js"
-_STATE = {"language": editions.SOURCE_LANGUAGE}
 
 
 class SearchUzbek(SearchLanguage):
@@ -140,34 +139,23 @@ def localise_text(value: str, lang: str) -> str | None:
     return editions.data_words(lang).get(value)
 
 
-def _patch_glue_numbers():
-    from myst_nb.core import variables
-    from myst_nb.ext.glue import crossref, roles
+def localise_plain_text(plain: str, fmt_spec: str, english: str, lang: str) -> str:
+    """A glued value (``plain``: its ``text/plain`` as the notebook glued it) as the edition's prose
+    writes it, given ``english``, myst-nb's formatting of it with ``fmt_spec``: numbers in the
+    edition's convention, ISO dates as dates (in English too), words from the edition's catalogs."""
+    if lang == editions.SOURCE_LANGUAGE:  # English prose writes a glued ISO date as a date too
+        return localise_date(english, lang) or english
+    from ast import literal_eval
 
-    original = variables.format_plain_text
-    if getattr(original, "ppp_localised", False):
-        return
-
-    def format_plain_text(text: str, fmt_spec: str) -> str:
-        english = original(text, fmt_spec)
-        lang = _STATE["language"]
-        if lang == editions.SOURCE_LANGUAGE:  # English prose writes a glued ISO date as a date too
-            return localise_date(english, lang) or english
-        from ast import literal_eval
-
-        try:
-            value = literal_eval(text)
-        except (SyntaxError, ValueError):
-            return english
-        if fmt_spec and fmt_spec[-1] in "dbcoxX" and isinstance(value, float):
-            value = int(value)
-        if isinstance(value, str):
-            return localise_text(value, lang) or english
-        return localise_number(value, fmt_spec, lang) or english
-
-    format_plain_text.ppp_localised = True
-    crossref.format_plain_text = format_plain_text
-    roles.format_plain_text = format_plain_text
+    try:
+        value = literal_eval(plain)
+    except (SyntaxError, ValueError):
+        return english
+    if fmt_spec and fmt_spec[-1] in "dbcoxX" and isinstance(value, float):
+        value = int(value)
+    if isinstance(value, str):
+        return localise_text(value, lang) or english
+    return localise_number(value, fmt_spec, lang) or english
 
 
 # --- interface and links between editions -----------------------------------------
@@ -176,7 +164,6 @@ def _config_inited(app, settings):
     from . import citations
 
     lang = config.edition(settings.language)
-    _STATE["language"] = lang
     citations.set_language(lang)
     settings.templates_path.append(str(TEMPLATES))
     options = settings.html_theme_options
@@ -216,7 +203,7 @@ def edition_url(app) -> str:
 def _translate_toc_captions(app, doctree):
     """The part captions come from ``_toc.yml`` through sphinx-external-toc, which adds the
     toctrees after Sphinx has translated the page: translate them from the root page's catalog."""
-    lang = _STATE["language"]
+    lang = config.edition(app.config.language)
     if lang == editions.SOURCE_LANGUAGE or app.env.docname != app.config.root_doc:
         return
     from sphinx import addnodes
@@ -229,7 +216,7 @@ def _translate_toc_captions(app, doctree):
 
 
 def _page_context(app, pagename, templatename, context, doctree):
-    lang = _STATE["language"]
+    lang = config.edition(app.config.language)
     words = editions.translator(lang, "ppp")
     site = book_url(app)
     links = [f'<link rel="canonical" href="{html.escape(site + config.page_url(lang, pagename))}" />']
@@ -266,7 +253,7 @@ def _citation_words(app, doctree, docname):
 
     from . import bib
 
-    lang = _STATE["language"]
+    lang = config.edition(app.config.language)
     if lang == editions.SOURCE_LANGUAGE:
         return
     words = {bib.NO_DATE["en"]: bib.NO_DATE[lang], bib.ET_AL["en"]: bib.ET_AL[lang]}
@@ -293,7 +280,6 @@ def _own_translated_nodes(app, doctree):
 
 
 def setup(app):
-    _patch_glue_numbers()
     app.connect("doctree-read", _own_translated_nodes)
     app.add_search_language(SearchUzbek)
     app.connect("config-inited", _config_inited)

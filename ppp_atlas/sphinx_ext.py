@@ -21,7 +21,9 @@ from docutils.parsers.rst import Directive, directives
 
 from sphinx.util import logging as sphinx_logging
 
-from . import bibkeys, charts, citations, config, paths, sphinx_editions, svg, weights
+from . import bibkeys, charts, citations, config, paths, sphinx_editions, sphinx_glue, svg, weights
+# the chart node lives with the glue that pastes charts (sphinx_glue); named here too, as before
+from .sphinx_glue import chart_node, chart_placeholder, figure_script  # noqa: F401
 from .charts import MARKER, MIME_PLOTLY
 
 logger = sphinx_logging.getLogger(__name__)
@@ -58,25 +60,6 @@ class PlotlyMimeRenderer:
             env.ppp_charts = getattr(env, "ppp_charts", {})
             env.ppp_charts.setdefault(env.docname, {})[meta["id"]] = meta
         return [chart_node(data.content, meta)]
-
-
-class chart_placeholder(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lowercase)
-    """A chart in a doctree; replaced by its rendered HTML once references are resolved."""
-
-
-def chart_node(html_part: str, meta: dict) -> nodes.Node:
-    """A chart in a page. Charts made by this version of :func:`ppp_atlas.chart` are rendered
-    by the build (translated, with their static drawings); older outputs keep their HTML."""
-    if meta.get("version", 1) >= 2:
-        return chart_placeholder("", meta=meta)
-    return nodes.raw("", html_part + figure_script(meta["id"], meta["figure"]), format="html", classes=["output", "text_html"])
-
-
-def figure_script(chart_id: str, figures) -> str:
-    """A chart's figure(s) as inert JSON (never executed)."""
-    # "<" written as \u003c: no "</script>" or "<!--" can end or confuse the block
-    payload = json.dumps(figures, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
-    return f'<script type="application/json" class="ppp-chart-json" data-for="{chart_id}">{payload}</script>'
 
 
 def chart_translator(app):
@@ -470,83 +453,14 @@ def _finish_pages(app, exception):
     postprocess.finish_site(Path(app.outdir), chrome=chrome)
 
 
-# --- glue from other documents -------------------------------------------------------
-# Chapters paste values and charts from notebooks with `path::key`. myst-nb 1.4 supports
-# that for `{glue}`, but `{glue:text}` needs an explicit format after the key (it splits
-# on the last colon), `{glue:figure}` has no cross-document form at all, `{glue}` takes the
-# document only as an option, and charts pasted
-# across documents skip mime plugins. All three are completed here, keeping myst-nb's own
-# pending-reference machinery.
-
-def _patch_glue():
-    from myst_nb.ext.glue import crossref as glue_crossref
-    from myst_nb.ext.glue import directives as glue_directives
-    from myst_nb.ext.glue import roles as glue_roles
-    from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref, glue_warning
-
-    text_run = glue_roles.PasteTextRole.run
-    if getattr(text_run, "ppp_patched", False):
-        return
-
-    def run_text(self):
-        _, sep, rest = self.text.partition("::")
-        if sep and ":" not in rest:
-            self.text += ":s"  # "s" formats any glued value as text
-        return text_run(self)
-
-    any_run = glue_directives.PasteAnyDirective.run
-
-    def run_any(self):
-        doc, sep, key = self.arguments[0].partition("::")
-        if sep and "doc" not in self.options:
-            self.arguments[0], self.options["doc"] = key, doc
-        return any_run(self)
-
-    figure_run = glue_directives.PasteFigureDirective.run
-
-    def run_figure(self):
-        doc, sep, key = self.arguments[0].partition("::")
-        if not sep:
-            return figure_run(self)
-        try:
-            ref = create_pending_glue_ref(self.document, self.source, self.line, doc, key)
-        except PendingGlueReferenceError as exc:
-            return [glue_warning(str(exc), self.document, self.line)]
-        figure = nodes.figure("", ref, classes=["ppp-glued-figure"])
-        self.set_source_info(figure)
-        if self.content:
-            holder = nodes.Element()
-            self.state.nested_parse(self.content, self.content_offset, holder)
-            if holder.children and isinstance(holder[0], nodes.paragraph):
-                first = holder[0]
-                caption = nodes.caption(first.rawsource, "", *first.children)
-                caption.source, caption.line = first.source, first.line
-                figure += caption
-                figure += holder.children[1:]
-        self.add_name(figure)
-        return [figure]
-
-    any_nodes = glue_crossref.generate_any_nodes
-
-    def chart_or_any_nodes(node, output, *args, **kwargs):
-        meta = output.get("metadata", {}).get("text/html", {}).get("ppp_chart")
-        if meta and "text/html" in output.get("data", {}):
-            return [chart_node(output["data"]["text/html"], meta)]
-        return any_nodes(node, output, *args, **kwargs)
-
-    glue_crossref.generate_any_nodes = chart_or_any_nodes
-    run_text.ppp_patched = True
-    glue_roles.PasteTextRole.run = run_text
-    glue_directives.PasteFigureDirective.run = run_figure
-    glue_directives.PasteAnyDirective.run = run_any
-
-
 def setup(app):
-    from . import sphinx_pdf
+    from . import patches, sphinx_pdf
 
+    patches.require_versions()
+    patches.fast_plain_text()
     sphinx_editions.setup(app)
     sphinx_pdf.setup(app)
-    _patch_glue()
+    sphinx_glue.setup(app)
     app.add_config_value("ppp_site_url", "", "html")
     app.add_config_value("ppp_bibliography_doc", "book/bibliography", "env")
     app.add_config_value("ppp_no_cite_box", [], "html")

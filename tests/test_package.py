@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.express as px
 import pytest
 
-from ppp_atlas import bib, build, charts, citations, config, postprocess, table_style
+from ppp_atlas import bib, build, charts, citations, config, patches, postprocess, table_style
 
 FRAME = pd.DataFrame({"year": [2017, 2018], "killed": [147, 91]})
 
@@ -276,7 +276,7 @@ def test_rebuild_prunes_outputs_of_removed_pages_and_renamed_static_files(tmp_pa
 def test_plain_text_fast_path_gives_what_full_latex_decoding_gives():
     from pybtex.richtext import Text
 
-    citations.register_style()
+    patches.fast_plain_text()
     full = Text.from_latex.__func__.full
     values = [v for entry in bib.entries().values() for v in entry.fields.values()]
     values += ["Bundesministerium für Wirtschaft", "A -- B", "``q''", "x~y", "{Protected} text", "50\\%", ""]
@@ -376,3 +376,16 @@ def test_importing_the_package_changes_no_other_library():
             "assert isinstance(t, Styler) and '&lt;b&gt;' in t.to_html() and repr(t) == '<Styler: 1 rows x 1 columns>'; "
             "assert t.uuid.startswith('ppp') and t.uuid == ppp_atlas.table_style(pd.DataFrame({'a': ['<b>']})).uuid[:-1] + '1'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_search_index_keeps_no_word_of_a_removed_page(tmp_path):
+    """An incremental build leaves ``"word":[]`` in searchindex.js, a clean build none: the
+    rebuild's index is made the clean build's, byte for byte."""
+    import json
+
+    clean = {"docnames": ["a"], "terms": {"kept": 0, "also": [0]}, "titleterms": {"title": 0}}
+    stale = {"docnames": ["a"], "terms": {"kept": 0, "also": [0], "gone": []}, "titleterms": {"title": 0, "old": []}}
+    (tmp_path / "searchindex.js").write_text("Search.setIndex(" + json.dumps(stale, sort_keys=True) + ")")
+    assert postprocess.prune_search_index(tmp_path) == 2
+    assert (tmp_path / "searchindex.js").read_text() == "Search.setIndex(" + json.dumps(clean, sort_keys=True) + ")"
+    assert postprocess.prune_search_index(tmp_path) == 0
