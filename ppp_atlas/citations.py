@@ -47,7 +47,7 @@ class AuthorYearLabels(BaseLabelStyle):
 
 
 _TITLEADDON = optional[join["[", field("titleaddon"), "]"]]
-_ACCESSED = optional[join["(accessed ", field("urldate", raw=True), ")"]]
+_ACCESSED = optional[join["(accessed ", field("urldate", raw=True, apply_func=lambda v: _long_date(v)), ")"]]
 #: a work's address as a live link (in the bibliography, the chapters' lists and their tooltips)
 _URL = href[field("url", raw=True), field("url", raw=True)]
 
@@ -73,6 +73,23 @@ def link_addresses(rich):
     return rich
 
 
+#: a full ISO date in an entry's prose ("read on 2026-11-24"), not inside an address
+_ISO_DATE = re.compile(r"(?<![\w/.-])\d{4}-\d\d-\d\d(?![\w/])")
+
+
+def write_dates(rich, form):
+    """``rich`` with every full ISO date in its plain strings written by ``form`` (links untouched)."""
+    from pybtex.richtext import BaseMultipartText, HRef, String
+
+    if isinstance(rich, HRef):
+        return rich
+    if isinstance(rich, BaseMultipartText):
+        return rich._create_similar([write_dates(part, form) for part in rich.parts])
+    if isinstance(rich, String) and _ISO_DATE.search(rich.value):
+        return String(_ISO_DATE.sub(lambda m: form(m.group(0)), rich.value))
+    return rich
+
+
 class HouseStyle(UnsrtStyle):
     """unsrt, with the book's fields: titleaddon, number and date of laws, urldate."""
 
@@ -95,11 +112,15 @@ class HouseStyle(UnsrtStyle):
             known = FORMATTED.entries[memo] = self._linked(super().format_entry(label, entry))
         return known
 
-    @staticmethod
-    def _linked(formatted):
-        """Addresses written in an entry's free text (a note saying where it was read) are links too."""
-        formatted.text = link_addresses(formatted.text)
+    def _linked(self, formatted):
+        """Addresses written in an entry's free text (a note saying where it was read) are links
+        too, and its dates are written as the edition's reader writes them."""
+        formatted.text = write_dates(link_addresses(formatted.text), self.date_form)
         return formatted
+
+    @staticmethod
+    def date_form(iso: str) -> str:
+        return _long_date(iso)
 
     def format_title(self, e, which_field, as_sentence=True):
         """Titles exactly as written: unsrt's sentence-casing would lowercase proper nouns."""
@@ -117,7 +138,7 @@ class HouseStyle(UnsrtStyle):
                 self.format_title(e, "title", as_sentence=False),
             ],
             optional[sentence[join(sep=" ")["No.", field("number")]]],
-            optional[sentence[field("date")]],
+            optional[sentence[field("date", raw=True, apply_func=_long_date)]],
             optional[sentence[field("howpublished")]],
             optional[sentence[field("organization")]],
             sentence[field("year")] if "year" in e.fields and "date" not in e.fields else Text(),
@@ -275,8 +296,22 @@ def set_language(lang: str) -> None:
 
 
 def _day_month_year(value: str) -> str:
+    """GOST's form of a full date, ``26.10.2023``; a year or a month left as written."""
     parts = value.split("-")
     return ".".join(reversed(parts)) if len(parts) == 3 else value
+
+
+def _long_date(value: str) -> str:
+    """An English reader's form of a full date, ``26 October 2023`` (CLDR's words); a year or a
+    month left as written."""
+    import datetime
+
+    from babel.dates import format_date
+
+    try:
+        return format_date(datetime.date.fromisoformat(value), "d MMMM y", locale="en")
+    except ValueError:
+        return value
 
 
 class GostStyle(HouseStyle):
@@ -292,6 +327,10 @@ class GostStyle(HouseStyle):
     @property
     def words(self) -> dict:
         return GOST_WORDS.get(_STYLE["language"], GOST_WORDS["ru"])
+
+    @staticmethod
+    def date_form(iso: str) -> str:
+        return _day_month_year(iso)
 
     def _url(self):
         w = self.words
@@ -326,7 +365,7 @@ class GostStyle(HouseStyle):
         return join[self._dash(
             self._head(e, self.format_title(e, "title", as_sentence=False)),
             optional[join(sep=" ")[w["number"], field("number")]],
-            optional[field("date")],
+            optional[field("date", raw=True, apply_func=_day_month_year)],
             optional[edition_text(name="howpublished", as_written=True)],
             optional[field("organization")],
             field("year") if "year" in e.fields and "date" not in e.fields else optional[field("__none__")],
