@@ -43,10 +43,10 @@ ENDONYMS = {"en": "English", "uz": "Oʻzbekcha", "ru": "Русский"}
 BCP47 = {"en": "en", "uz": "uz-Latn", "ru": "ru"}
 #: Catalogs whose translation may still be under way: the parity gate lets only these be
 #: incomplete (book chapters, notebooks, or the data-driven data.po/charts.po/references.po), never
-#: the interface, the landing page, the glossary, the Data page or the bibliography page. Pending:
-#: ``references.po``, the notes of references.bib (a reference whose note is not yet translated
-#: is shown without it in that edition).
-PENDING: dict[str, set[str]] = {lang: {"references.po"} for lang in ("uz", "ru")}
+#: the interface, the landing page, the glossary, the Data page or the bibliography page. None is
+#: pending now (``references.po``, the last, is complete); a test fails when a listed catalog is
+#: complete, so the list cannot hide a catalog the gate should cover.
+PENDING: dict[str, set[str]] = {lang: set() for lang in TRANSLATIONS}
 #: Catalogs that are not pages (interface and data strings).
 INTERFACE_DOMAINS = ("sphinx", "booktheme", "ppp", "charts", "data", "references")
 
