@@ -1,6 +1,6 @@
 # Two commands set up everything on a fresh clone:  make book   and   make test
 # Targets are .PHONY because book/, tests/ and notebooks/ are folders.
-.PHONY: book test serve bench validate assets setup lock clean linkcheck notebooks translations coverage pdf terms
+.PHONY: book test layers serve bench validate assets setup lock clean linkcheck notebooks translations coverage pdf terms
 
 PYTHON ?= python3
 VENV   := .venv
@@ -48,7 +48,7 @@ pdf: setup
 TEST_WORKERS ?= 2
 # tests/ on TEST_WORKERS processes (pytest-xdist); the notebooks (nbval) apart, in order, each in its one kernel
 # (a module-scoped fixture may be set up once per worker: the price of the split)
-test: book
+test: book layers
 	$(PY) -m pytest -n $(TEST_WORKERS) --durations=15 tests  # the slowest tests listed, to keep make test under 30 min
 	$(PY) -m pytest notebooks
 
@@ -59,17 +59,21 @@ TERMS_LOCALES ?= locales
 terms: setup
 	$(PY) -m ppp_atlas.terms --locales $(TERMS_LOCALES)
 
+# the package's layers (tools > pdf > sphinx > postprocess > i18n > library) and no import cycles: .importlinter
+layers: setup
+	$(VENV)/bin/lint-imports --no-cache
+
 notebooks: setup
 	$(PY) -m ppp_atlas.notebooks
 
 # after a change to the English text: re-extract messages and update the uz and ru catalogs
 # (changed messages become fuzzy; the parity gate in make test lists them until translated)
 translations: book
-	$(PY) -m ppp_atlas.editions extract
-	$(PY) -m ppp_atlas.editions coverage
+	$(PY) -m ppp_atlas.translations extract
+	$(PY) -m ppp_atlas.translations coverage
 
 coverage: setup
-	$(PY) -m ppp_atlas.editions coverage
+	$(PY) -m ppp_atlas.translations coverage
 
 # the built site on loopback, gzip-compressed as GitHub Pages serves it (ppp_atlas/serve.py)
 serve: setup

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-import yaml
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.plugin import register_plugin
 from pybtex.richtext import Tag, Text
@@ -23,7 +21,7 @@ from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.template import FieldIsMissing, field, href, join, node, optional, sentence, tag, words
 
-from . import bib, paths
+from . import bib, config
 
 # --- house style for the bibliography --------------------------------------------
 
@@ -437,32 +435,8 @@ def style_for(lang: str):
     return HouseStyle() if lang == "en" else GostStyle()
 
 
-# Characters and pairs that latexcodec or pybtex's LaTeX parser would change.
-_LATEX_MARKUP = re.compile(r"[\\{}$~%&#^_]|--|``|''|[?!]`")
-
-
-def _plain_text_fast_path() -> None:
-    """pybtex decodes every field as LaTeX through latexcodec, character by character; for
-    300 entries that is most of a no-change rebuild. Text with nothing LaTeX would change
-    becomes ``Text(value)`` directly, which is what the full decoding returns for it."""
-    from pybtex.richtext import Text
-
-    full = Text.from_latex.__func__
-    if getattr(full, "ppp_fast", False):
-        return
-
-    def from_latex(cls, latex):
-        if _LATEX_MARKUP.search(latex):
-            return full(cls, latex)
-        return cls(latex) if latex else cls()
-
-    from_latex.ppp_fast = True
-    from_latex.full = full
-    Text.from_latex = classmethod(from_latex)
-
-
 def register_style() -> None:
-    _plain_text_fast_path()
+    """The house styles as pybtex plugins (sphinxcontrib-bibtex finds them by name)."""
     for group, name, klass in (
         ("pybtex.style.labels", "ppp-author-year", AuthorYearLabels),
         ("pybtex.style.formatting", "ppp", HouseStyle),
@@ -517,22 +491,8 @@ def bib_anchor(key: str) -> str:
 # --- cite this page -----------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def book_metadata() -> dict:
-    """Title, authors, version and date from CITATION.cff: the one metadata source."""
-    cff = yaml.safe_load(paths.CITATION.read_text(encoding="utf-8"))
-    return {
-        "title": cff["title"],
-        "authors": [a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in cff["authors"]],
-        "version": str(cff["version"]),
-        "date": str(cff["date-released"]),
-        "publisher": cff.get("publisher", {}).get("name", "") if isinstance(cff.get("publisher"), dict) else "",
-        "license": cff.get("license", ""),
-    }
-
-
 def page_entry(title: str, url: str, pagename: str, tr=_same) -> tuple[str, Entry]:
-    meta = dict(book_metadata(), title=tr(book_metadata()["title"]))
+    meta = dict(config.book_metadata(), title=tr(config.book_metadata()["title"]))
     key = "PPPAtlas" + meta["date"][:4] + re.sub(r"[^A-Za-z0-9]", "", pagename.split("/")[-1].title())
     fields = {
         "title": title, "booktitle": meta["title"], "edition": meta["version"], "year": meta["date"][:4],
@@ -582,7 +542,7 @@ def gost(entry: Entry, accessed: str, lang: str = "ru") -> Text:
 def cite_box_html(title: str, url: str, pagename: str, tr=_same, lang: str = "en") -> str:
     """The "Cite this page" box; in the Uzbek and Russian editions the GOST form comes first."""
     key, entry = page_entry(title, url, pagename, tr)
-    meta = book_metadata()
+    meta = config.book_metadata()
     accessed = ".".join(reversed(meta["date"].split("-")))
     apa_text, gost_text = apa(entry, tr), gost(entry, accessed, lang)
     formats = [
