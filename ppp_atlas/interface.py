@@ -114,6 +114,9 @@ def write_templates(pot_dir: Path) -> None:
     from . import citations
 
     (pot_dir / "references.pot").write_text(_pot(citations.edition_messages()), encoding="utf-8")
+    from . import teaching
+
+    teaching.write_template(pot_dir)
     staging = paths.ROOT / "_build" / "staging"
     chart_words = editions.chart_strings(staging)
     countries = set(editions.data_words("uz")) - set(editions.catalog("uz", "charts"))

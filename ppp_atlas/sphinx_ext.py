@@ -560,10 +560,11 @@ def _patch_glue():
 
 
 def setup(app):
-    from . import pdf, sphinx_editions
+    from . import pdf, sphinx_editions, sphinx_teaching
 
     sphinx_editions.setup(app)
     pdf.setup(app)
+    sphinx_teaching.setup(app)
     _patch_glue()
     app.add_config_value("ppp_site_url", "", "html")
     app.add_config_value("ppp_bibliography_doc", "book/bibliography", "env")
