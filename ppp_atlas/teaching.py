@@ -265,7 +265,7 @@ def _check_question(q: dict, bank: dict, package: Path, bibfile: Path, problem) 
             fmt = spec.get("format", "")
             if fmt.startswith("vocab:") and fmt[6:] not in bank.get("vocabularies", {}):
                 problem(f'vocabulary "{fmt[6:]}" is not defined')
-    for template in _templates(q):
+    for template in _templates(q) if compute else []:  # static text is shown as written
         bad = _placeholders(template) - _allowed_placeholders(q, package, bibfile)
         if bad:
             problem(f"unknown placeholders {sorted(bad)} in {template[:60]!r}")
@@ -656,8 +656,9 @@ def _render(ed: _Edition, chapter: str, q: dict) -> Question:
     kind = q["type"]
     computed = _compute(ed, q) if "compute" in q else {"context": {}, "sources": []}
     context = computed.get("context", {})
-    stem = ed.fill(q["stem"], context) if "stem" in q else ""
-    general = ed.fill(q["general"], context) if q.get("general") else ""
+    fill = (lambda text: ed.fill(text, context)) if "compute" in q else ed.tr  # only computed text has {fields}
+    stem = fill(q["stem"]) if "stem" in q else ""
+    general = fill(q["general"]) if q.get("general") else ""
     common = dict(id=q["id"], chapter=chapter, type=kind, section=q["section"], stem=stem, general=general,
                   sources=tuple(computed.get("sources", ())))
     if kind == "multichoice":

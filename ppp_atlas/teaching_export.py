@@ -11,7 +11,8 @@ the data give when the book is built. Categories follow the book: ``$course$/top
   tags (the chapter; ``computed`` when its answer comes from data). Text is HTML, escaped by the XML
   writer; answers of short-answer and matching questions are plain text, as Moodle reads them.
 * **GIFT** (https://docs.moodle.org/en/GIFT_format): the same questions in ``[html]`` format, with
-  GIFT's special characters ``~ = # { } :`` and the backslash escaped. In a true/false question the
+  GIFT's special characters ``~ = # { } :`` and the backslash escaped; the answers of short-answer
+  questions and the choices of matching questions are plain text, as Moodle stores them. In a true/false question the
   first feedback is shown for a wrong answer and the second for a right one, as Moodle's importer
   reads them. The rubric of a case task goes into its general feedback.
 """
@@ -209,11 +210,11 @@ def _question_gift(q: teaching.Question, ctx: _Context) -> str:
         wrong = next(o for o in q.options if o.fraction == 0)
         # Moodle's importer: {TRUE#feedback for a wrong answer#feedback for a right answer}
         lines.append(head + "{" + ("TRUE" if q.answer else "FALSE") + f"#{_g(wrong.feedback)}#{_g(right.feedback)}{general}}}")
-    elif q.type == "shortanswer":
-        body = [f"={_g(o.text)}#{_g(o.feedback)}" for o in q.options]
+    elif q.type == "shortanswer":  # an answer is plain text that a student types, not HTML
+        body = [f"={gift_escape(o.text)}#{_g(o.feedback)}" for o in q.options]
         lines.append(head + "{\n" + "\n".join(body) + "\n" + general + "\n}")
-    elif q.type == "matching":
-        body = [f"={_g(left)} -> {_g(right)}" for left, right in q.pairs]
+    elif q.type == "matching":  # the answers to choose from are plain text, as Moodle stores them
+        body = [f"={_g(left)} -> {gift_escape(right)}" for left, right in q.pairs]
         lines.append(head + "{\n" + "\n".join(body) + "\n" + general + "\n}")
     elif q.type == "case":
         lines.append(head + "{" + f"####{_g_html(ctx.rubric_html(q) + ctx.general_html(q))}" + "}")
