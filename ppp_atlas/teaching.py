@@ -404,8 +404,8 @@ class _Edition:
         if kind == "number":
             number = float(value)
             number = int(number) if number.is_integer() else number
-            if self.lang == editions.SOURCE_LANGUAGE:
-                return f"{number:,}" if isinstance(number, int) and abs(number) >= 10000 else format(number, "g")
+            if self.lang == editions.SOURCE_LANGUAGE:  # as the chapters glue counts (":,d"): 4,000
+                return f"{number:,}" if isinstance(number, int) else format(number, "g")
             from .sphinx_editions import localise_number
 
             return localise_number(number, ",d" if isinstance(number, int) else "", self.lang)
