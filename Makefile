@@ -1,6 +1,6 @@
 # Two commands set up everything on a fresh clone:  make book   and   make test
 # Targets are .PHONY because book/, tests/ and notebooks/ are folders.
-.PHONY: book test layers serve bench validate assets setup lock clean linkcheck notebooks translations coverage pdf
+.PHONY: book test layers serve bench validate assets setup lock clean linkcheck notebooks translations coverage pdf terms
 
 PYTHON ?= python3
 VENV   := .venv
@@ -51,6 +51,13 @@ TEST_WORKERS ?= 2
 test: book layers
 	$(PY) -m pytest -n $(TEST_WORKERS) --durations=15 tests  # the slowest tests listed, to keep make test under 30 min
 	$(PY) -m pytest notebooks
+
+# the terminology gate alone (locales/README.md): the termbase and the statute quotations against the catalogs
+# of this checkout or of another (make terms TERMS_LOCALES=../wt-lang/locales); make test runs the same gate
+# (tests/test_terms.py, beside the parity gate and msgfmt --check in tests/test_editions.py)
+TERMS_LOCALES ?= locales
+terms: setup
+	$(PY) -m ppp_atlas.terms --locales $(TERMS_LOCALES)
 
 # the package's layers (tools > pdf > sphinx > postprocess > i18n > library) and no import cycles: .importlinter
 layers: setup

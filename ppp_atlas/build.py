@@ -120,11 +120,13 @@ def prune_stale_outputs(html_dir: Path) -> list[str]:
     """Delete what an incremental build left behind (Sphinx never deletes outputs), so a
     rebuild equals a clean build: pages and page sources of documents no longer in
     ``_toc.yml``, and the package's own static files that were renamed or removed."""
-    keep = config.toc_docnames() | {"genindex", "search", "index"}
+    from .sphinx_teaching import SLIDES_DIR, guide_docnames
+
+    keep = config.toc_docnames() | {"genindex", "search", "index"} | set(guide_docnames())  # the teacher's guide: pages outside the toc
     stale = []
     for page in html_dir.rglob("*.html"):
         relative = page.relative_to(html_dir)
-        if relative.parts[0] not in ("_static", "_sources") and relative.with_suffix("").as_posix() not in keep:
+        if relative.parts[0] not in ("_static", "_sources", SLIDES_DIR) and relative.with_suffix("").as_posix() not in keep:
             stale.append(page)
     for source in (html_dir / "_sources").rglob("*") if (html_dir / "_sources").exists() else []:
         docname = source.relative_to(html_dir / "_sources").as_posix().split(".")[0]
@@ -276,6 +278,9 @@ def _build_pdfs(fresh: Path, languages, skip: bool) -> str | None:
         shutil.rmtree(fresh, ignore_errors=True)
         return None
     print(pdf.report(summary))
+    from . import teaching_pdf
+
+    print(teaching_pdf.report(teaching_pdf.build(fresh, languages)))  # the slides' and the teacher's guide's PDFs
     pdf.write_sizes(fresh, languages)  # every link to a PDF says its size
     return f"PDFs {time.time() - started:.1f} s"
 

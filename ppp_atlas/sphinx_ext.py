@@ -23,7 +23,7 @@ from sphinx.util import logging as sphinx_logging
 
 from . import bibkeys, charts, citations, config, paths, sphinx_editions, sphinx_glue, svg, weights
 # the chart node lives with the glue that pastes charts (sphinx_glue); named here too, as before
-from .sphinx_glue import chart_node, chart_placeholder, figure_script  # noqa: F401
+from .sphinx_glue import chart_node, chart_placeholder, chart_translator, figure_script  # noqa: F401
 from .charts import MARKER, MIME_PLOTLY
 
 logger = sphinx_logging.getLogger(__name__)
@@ -60,22 +60,6 @@ class PlotlyMimeRenderer:
             env.ppp_charts = getattr(env, "ppp_charts", {})
             env.ppp_charts.setdefault(env.docname, {})[meta["id"]] = meta
         return [chart_node(data.content, meta)]
-
-
-def chart_translator(app):
-    """The edition's translate function for chart strings: ``ppp_chart_translate`` if set
-    (a callable), else the edition's words: the chart box's fixed words (``ppp.po``), country
-    names from CLDR and everything else a chart shows (``charts.po``); English unchanged."""
-    from . import editions
-
-    custom = app.config.ppp_chart_translate
-    if callable(custom):
-        return custom
-    language = config.edition(app.config.language)
-    if language == config.SOURCE_LANGUAGE:
-        return lambda text: text
-    words = {**editions.catalog(language, "ppp"), **editions.data_words(language)}
-    return lambda text: words.get(text, text) if isinstance(text, str) else text
 
 
 def _language(app) -> str:
@@ -454,13 +438,14 @@ def _finish_pages(app, exception):
 
 
 def setup(app):
-    from . import patches, sphinx_pdf
+    from . import patches, sphinx_pdf, sphinx_teaching
 
     patches.require_versions()
     patches.fast_plain_text()
     sphinx_editions.setup(app)
     sphinx_pdf.setup(app)
     sphinx_glue.setup(app)
+    sphinx_teaching.setup(app)
     app.add_config_value("ppp_site_url", "", "html")
     app.add_config_value("ppp_bibliography_doc", "book/bibliography", "env")
     app.add_config_value("ppp_no_cite_box", [], "html")

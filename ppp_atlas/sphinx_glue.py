@@ -132,3 +132,19 @@ def setup(app):
     app.add_directive("glue", PasteAny, override=True)
     app.add_directive_to_domain("glue", "figure", PasteFigure, override=True)
     app.add_post_transform(PasteFromOtherDocuments)
+
+
+def chart_translator(app):
+    """The edition's translate function for chart strings: ``ppp_chart_translate`` if set
+    (a callable), else the edition's words: the chart box's fixed words (``ppp.po``), country
+    names from CLDR and everything else a chart shows (``charts.po``); English unchanged."""
+    from . import editions
+
+    custom = app.config.ppp_chart_translate
+    if callable(custom):
+        return custom
+    language = config.edition(app.config.language)
+    if language == config.SOURCE_LANGUAGE:
+        return lambda text: text
+    words = {**editions.catalog(language, "ppp"), **editions.data_words(language)}
+    return lambda text: words.get(text, text) if isinstance(text, str) else text

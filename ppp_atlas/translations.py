@@ -68,6 +68,9 @@ def write_templates(pot_dir: Path) -> None:
     (pot_dir / "ppp.pot").write_text(_pot(ppp_messages()), encoding="utf-8")
     (pot_dir / "data.pot").write_text(_pot(datadocs.messages()), encoding="utf-8")
     (pot_dir / "references.pot").write_text(_pot(citations.edition_messages()), encoding="utf-8")
+    from . import teaching
+
+    (pot_dir / f"{teaching.DOMAIN}.pot").write_text(_pot(teaching.messages()), encoding="utf-8")  # the teacher's pack
     staging = paths.ROOT / "_build" / "staging"
     chart_words = chart_strings(staging)
     countries = set(editions.data_words("uz")) - set(editions.catalog("uz", "charts"))

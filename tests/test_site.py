@@ -48,9 +48,12 @@ def test_plotly_and_topojson_are_served_once_from_static(site):
     for root in EDITION_ROOTS:  # each edition is a complete site of its own, once
         assert (site / root / "_static/vendor/plotly-ppp.min.js").stat().st_size > 400_000
         assert (site / root / "_static/vendor/world_110m.json").exists()
-        # the map bundle is the larger one, so pages without maps never load the map code
-        assert (site / root / "_static/vendor/plotly-ppp-geo.min.js").stat().st_size > \
-            (site / root / "_static/vendor/plotly-ppp.min.js").stat().st_size
+        # the map code (d3-geo's paths and projections, the scattergeo trace) is in the map bundle
+        # only, so pages without maps never load it
+        main_code = (site / root / "_static/vendor/plotly-ppp.min.js").read_text(encoding="utf-8")
+        map_code = (site / root / "_static/vendor/plotly-ppp-geo.min.js").read_text(encoding="utf-8")
+        for marker in ("geoPath", "naturalEarth", "scattergeo"):
+            assert marker in map_code and marker not in main_code, marker
     bundles = sorted(b.relative_to(site).as_posix() for b in site.rglob("plotly*.js"))
     assert bundles == sorted(f"{root}_static/vendor/{name}" for root in EDITION_ROOTS
                              for name in ("plotly-ppp-geo.min.js", "plotly-ppp.min.js"))
