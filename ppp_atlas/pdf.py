@@ -931,14 +931,16 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
     structure_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
     document = pdf.make_indirect(Dictionary(S=Name.Document, Lang=String(editions.BCP47[lang]),
                                             P=structure_root))
-    top_kids, nums, dests, next_key, role_map = [], [], {}, 0, None
+    top_kids, nums, dests, next_key, role_map, named = [], [], {}, 0, None, 0
     starts: dict[str, int] = {}  # each page's first page (after its title page) in the assembled file
     firsts: dict[str, int] = {}  # and its title page, where it has one
 
     def join(carry_array, top_count, keys, at_document) -> list:
         """Copy one carry array: its top elements join the document, its parent-tree values
         join ``nums``; returns what follows them."""
+        nonlocal named
         carry = list(pdf.copy_foreign(carry_array))
+        named += _number_structure_ids(Array(carry[:top_count]), named + 1)
         for kid in carry[:top_count]:
             if isinstance(kid, Dictionary) and "/S" in kid:
                 kid.P = document
@@ -985,7 +987,6 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
     structure_root.ParentTreeNextKey = next_key
     if role_map is not None:
         structure_root.RoleMap = role_map
-    _number_structure_ids(document)
     catalog = pdf.Root
     catalog.StructTreeRoot = structure_root
     catalog.MarkInfo = Dictionary(Marked=True)
@@ -1029,15 +1030,17 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
     return out.getvalue()
 
 
-def _number_structure_ids(document) -> int:
+def _number_structure_ids(roots, first: int = 1) -> int:
     """Chromium names each structure element after its DOM node (``/ID (node00002181)``), a number
-    that depends on what the tab printed before: renamed in document order, so that the same pages
-    give the same bytes whichever tab printed them. Nothing refers to these names (Chromium writes
-    no ``/IDTree``). Returns how many were renamed."""
+    that depends on what the tab printed before: the elements under ``roots`` (one printed part's
+    structure) are renamed in document order from ``first`` on, so that the same pages give the same
+    bytes whichever tab printed them. A table cell names its header cells by these names
+    (``/A << /Headers [(node00002181)] >>``): renamed alike, within the part (two parts printed in
+    different tabs may use the same number). Returns how many were renamed."""
     from pikepdf import Array, Dictionary, String
 
-    count, stack, seen = 0, [document], set()
-    while stack:
+    elements, stack, seen = [], [roots], set()
+    while stack:  # every structure element, in document order
         node = stack.pop()
         if isinstance(node, Array):
             stack.extend(reversed(list(node)))
@@ -1048,13 +1051,21 @@ def _number_structure_ids(document) -> int:
             if node.objgen in seen:
                 continue
             seen.add(node.objgen)
-        if "/ID" in node:
-            count += 1
-            node.ID = String(f"node{count:08d}")
+        elements.append(node)
         kids = node.get("/K")
         if kids is not None:
             stack.append(kids)
-    return count
+    names = {}
+    for node in elements:
+        if "/ID" in node:
+            names[bytes(node.ID)] = String(f"node{first + len(names):08d}")
+            node.ID = names[bytes(node.ID)]
+    for node in elements:
+        attributes = node.get("/A")
+        for attribute in (attributes if isinstance(attributes, Array) else [attributes]):
+            if isinstance(attribute, Dictionary) and isinstance(attribute.get("/Headers"), Array):
+                attribute.Headers = Array([names.get(bytes(h), h) for h in attribute.Headers])
+    return len(names)
 
 
 def _page_count(data: bytes) -> int:

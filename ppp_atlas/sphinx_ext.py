@@ -485,8 +485,24 @@ def setup(app):
     app.connect("env-updated", _mystnb_css_before_writing)
     app.connect("builder-inited", _load_formatted_references)
     app.connect("build-finished", _save_formatted_references)
+    app.connect("build-finished", _keep_search_entries, priority=950)
     citations.register_style()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+
+
+def _keep_search_entries(app, exception):
+    """Sphinx 7.4 saves the environment after reading and feeds the search index's entries (the
+    glossary's terms among them) while writing, so an incremental build's index lost the entries of
+    every page it did not write again: the environment is saved once more when the build is done
+    (listed in ppp_atlas/patches.toml)."""
+    import pickle
+
+    from sphinx.application import ENV_PICKLE_FILENAME
+
+    saved = Path(app.doctreedir) / ENV_PICKLE_FILENAME
+    if exception is None and app.builder.format == "html" and saved.exists():
+        with saved.open("wb") as handle:
+            pickle.dump(app.env, handle, pickle.HIGHEST_PROTOCOL)
 
 
 def _load_formatted_references(app):

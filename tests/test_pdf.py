@@ -396,16 +396,43 @@ def test_the_pdfs_are_printed_by_the_headless_shell_where_it_is_installed(monkey
 
 def test_structure_element_names_do_not_depend_on_the_printing_tab():
     """Chromium names structure elements after DOM nodes (``node00002181``), whose numbers depend on
-    what the tab printed before: the assembly renames them in document order."""
+    what the tab printed before: the assembly renames them in document order, and the names a table
+    cell gives its header cells with them."""
     from pikepdf import Array, Dictionary, Name, String
 
     def tree(first: int):
-        table = Dictionary(S=Name.Table, ID=String(f"node{first + 3:08d}"),
-                           K=Array([Dictionary(S=Name.TR, ID=String(f"node{first:08d}"), K=1),
-                                    Dictionary(S=Name.P, ID=String(f"node{first + 7:08d}"), K=0)]))
+        header = Dictionary(S=Name.TH, ID=String(f"node{first:08d}"), K=1)
+        cell = Dictionary(S=Name.TD, ID=String(f"node{first + 7:08d}"), K=0,
+                          A=Array([Dictionary(O=Name.Table, Headers=Array([String(f"node{first:08d}")]))]))
+        table = Dictionary(S=Name.Table, ID=String(f"node{first + 3:08d}"), K=Array([header, cell]))
         return Dictionary(S=Name.Document, K=Array([table, Dictionary(Type=Name.MCR, MCID=2)]))
 
     one, other = tree(2181), tree(16302)
     assert pdf._number_structure_ids(one) == pdf._number_structure_ids(other) == 3
+    second_part = tree(2181)  # printed in another tab, with the same numbers: named after the first
+    assert pdf._number_structure_ids(second_part, 4) == 3
+    assert [str(h) for h in second_part.K[0].K[1].A[0].Headers] == ["node00000005"]
     names = lambda d: [str(d.K[0].ID), str(d.K[0].K[0].ID), str(d.K[0].K[1].ID)]  # noqa: E731
     assert names(one) == names(other) == ["node00000001", "node00000002", "node00000003"]
+    # the cell still names its header cell
+    assert [str(h) for h in one.K[0].K[1].A[0].Headers] == [str(one.K[0].K[0].ID)] == ["node00000002"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_table_cell_names_header_cells_that_exist(site, lang):
+    """A table cell's /Headers name header cells by their /ID: after the assembly renames the ids
+    (one name per element of the whole book), each name still leads to a header cell."""
+    import pikepdf
+
+    with pikepdf.open(book(site, lang)) as document:
+        ids, headers = [], []
+        for obj in document.objects:
+            if isinstance(obj, pikepdf.Dictionary) and "/S" in obj:
+                if "/ID" in obj:
+                    ids.append(bytes(obj.ID))
+                attributes = obj.get("/A")
+                for attribute in (attributes if isinstance(attributes, pikepdf.Array) else [attributes]):
+                    if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                        headers += [bytes(h) for h in attribute.Headers]
+    assert len(ids) == len(set(ids)), "two structure elements of the book share a name"
+    assert len(headers) > 100 and set(headers) <= set(ids), sorted(set(headers) - set(ids))[:5]
