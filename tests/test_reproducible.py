@@ -58,8 +58,10 @@ def test_a_build_from_nothing_is_byte_identical(site, tmp_path_factory, monkeypa
     for lang, (first, second) in pairs.items():
         skip = editions.TRANSLATIONS if lang == "en" else ()
         first_files, second_files = _files(first, skip), _files(second)
-        second_files -= {f for f in second_files if f.startswith(("pdf/", "_static/pdf/"))}
-        first_files -= {f for f in first_files if f.startswith(("pdf/", "_static/pdf/"))}
+        # printed files (the books, chapters, teacher's guides and slide decks) come from the PDF step,
+        # which a Sphinx build alone does not run; they have a reproducibility test of their own
+        second_files -= {f for f in second_files if f.endswith(".pdf")}
+        first_files -= {f for f in first_files if f.endswith(".pdf")}
         assert first_files == second_files, {"edition": lang, "only in _build/html": sorted(first_files - second_files)[:20],
                                              "only in the second build": sorted(second_files - first_files)[:20]}
         pages = sorted(f for f in first_files if f.endswith(".html"))
