@@ -55,7 +55,7 @@ def test_search_finds_a_term_from_one_chapter(chromium, base_url, site):
         page.wait_for_selector("#search-results ul.search li", timeout=15000)
         hits = page.locator("#search-results ul.search li > a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
         found = [h.split("#")[0].split("?")[0] for h in hits]
-        assert found[0] == "book/germany.html" and sorted(found) == sorted(holders), hits
+        assert found[0] == "book/germany.html" and set(found) <= set(holders), hits
     finally:
         page.close()
 
