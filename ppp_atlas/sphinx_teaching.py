@@ -77,6 +77,8 @@ def _dependencies(env) -> None:
     """A page showing questions is read again when the bank, its catalog or the data change."""
     lang = env.config.language or editions.SOURCE_LANGUAGE
     env.note_dependency(str(teaching.BANK))
+    for module in (teaching.__file__, __file__):  # the computations and the rendering themselves
+        env.note_dependency(str(module))
     editions.note_catalog(env, lang, teaching.DOMAIN)
     editions.note_catalog(env, lang, "data")
     for table in sorted(paths.DATA.glob("*.csv")):
@@ -253,7 +255,9 @@ def _slide_links(chapter: str, lang: str, word) -> list[nodes.Node]:
 class SelfCheck(SphinxTransform):
     """Put the self-check before a chapter's references (or at its end)."""
 
-    default_priority = 880  # after the i18n transforms (the page is in the edition's words by now)
+    # after the i18n transforms (the page is in the edition's words by now) and before Sphinx's
+    # DoctreeReadEvent (880), which collects the page's contents: the self-check is listed in them
+    default_priority = 850
 
     def apply(self, **kwargs):
         docname = self.env.docname
