@@ -363,10 +363,12 @@ class TeachingDownloads(Directive):
 
         lang = env.config.language or editions.SOURCE_LANGUAGE
         word = _words(lang)
+        import posixpath
+
         depth = env.docname.count("/")
         up = "../" * depth
         e = html.escape
-        files = f"{up}{FILES_DIR}/"
+        files = posixpath.relpath(FILES_DIR, posixpath.dirname(env.docname) or ".") + "/"
         whole = export_names(lang)
         rows = [f'<tr><th scope="row">{e(word("all_chapters"))}</th>'
                 f'<td><a href="{e(files + whole["xml"])}" download>Moodle XML</a></td>'
