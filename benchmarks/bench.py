@@ -131,7 +131,7 @@ def pdf_bench(clean: float, clean_pdfs: float) -> None:
     on a fresh clone) against the rest of that build, the step with nothing changed, and the size
     of every PDF."""
     sys.path.insert(0, str(ROOT))
-    from ppp_atlas import editions, pdf
+    from ppp_atlas import config, editions, pdf
 
     if pdf.available():
         print(f"\nPDFs: not measured ({pdf.available()})")
@@ -150,13 +150,13 @@ def pdf_bench(clean: float, clean_pdfs: float) -> None:
     from pypdf import PdfReader
 
     for lang in editions.LANGUAGES:
-        folder = browser.SITE / editions.site_prefix(lang) / pdf.PDF_DIR
+        folder = browser.SITE / config.site_prefix(lang) / pdf.PDF_DIR
         whole = folder / pdf.book_file(lang)
         size = whole.stat().st_size
         ok = "yes" if size <= PDF_TARGETS["book_bytes"] else "NO"
         print(f"{str(whole.relative_to(browser.SITE)):<44}{len(PdfReader(whole).pages):>9}{size:>14,}"
               f"{PDF_TARGETS['book_bytes']:>14,}  {ok}")
-        chapters = [folder / pdf.chapter_file(doc) for doc in pdf.toc_order()]
+        chapters = [folder / pdf.chapter_file(doc) for doc in config.toc_order()]
         print(f"{'  + ' + str(len(chapters)) + ' chapter PDFs':<44}{sum(len(PdfReader(c).pages) for c in chapters):>9}"
               f"{sum(c.stat().st_size for c in chapters):>14,}")
 

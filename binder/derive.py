@@ -6,7 +6,7 @@ so Binder and the build never drift apart; tests/test_platform.py checks it.
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TEST_ONLY = ("playwright==", "pyee==", "greenlet==")
+TEST_ONLY = ("playwright==", "pyee==", "greenlet==", "import-linter==", "grimp==")  # tests and the layer check
 
 pins = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
 kept = [line for line in pins if not line.startswith(TEST_ONLY)]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from docutils import nodes
 
-from . import bib, citations, paths
+from . import bib, citations, config, editions, paths
 
 WORDS = {
     "key": "Key in the data tables:",
@@ -32,9 +32,8 @@ def keys_by_anchor() -> dict[str, str]:
 
 
 def _words(app):
-    from .sphinx_ext import _ppp_words
-
-    return _ppp_words(app)
+    """The edition's translator for the book's own fixed words (``ppp.po``)."""
+    return editions.translator(config.edition(app.config.language), "ppp")
 
 
 def _bibliography_page(app, doctree, docname):

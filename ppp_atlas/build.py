@@ -22,7 +22,6 @@
 """
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 import os
@@ -33,21 +32,15 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
-from . import editions, paths
+from . import config, editions, paths
 
 BUILD = paths.ROOT / "_build"
 STAGING = BUILD / "staging"
 SITE = BUILD / "html"
 MANIFEST = STAGING / "ppp-inputs.json"
 VALID_DATA = STAGING / "ppp-valid-data.sha256"  # digest of the data package last found valid
-#: Package modules that only the build uses (no notebook imports them): changing them
-#: re-renders pages but does not re-execute notebooks.
-BUILD_ONLY = {"build", "editions", "interface", "sphinx_ext", "sphinx_editions", "postprocess", "notebooks",
-              "validate", "chromium", "pdf", "register", "datadocs",
-              "teaching", "sphinx_teaching", "teaching_export", "teaching_slides", "teaching_pdf"}
 _LOAD = re.compile(r"""load\(\s*\\?["']([a-z0-9-]+)\\?["']""")
+_NOTEBOOK_IMPORT = re.compile(r"\b(?:from|import)\s+ppp_atlas(?:\.(\w+))?")
 
 
 def _digest(files) -> str:
@@ -58,9 +51,40 @@ def _digest(files) -> str:
     return h.hexdigest()
 
 
+def _package_imports(module: str) -> set[str]:
+    """The package's modules that ``module`` imports, at its top or inside a function."""
+    import ast
+
+    path = paths.ROOT / "ppp_atlas" / f"{module}.py"
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ppp_atlas"):
+            rest = node.module.split(".")[1:]
+            found.update(rest[:1] if rest else [a.name for a in node.names])
+    return {name for name in found if (paths.ROOT / "ppp_atlas" / f"{name}.py").exists()}
+
+
+def notebook_modules() -> set[str]:
+    """The package's modules a notebook's kernel imports: those the notebooks name, the package's
+    ``__init__``, and everything they import in turn (derived from the code, so that a new import
+    is never missed). A change to any other module re-renders pages but re-executes no notebook."""
+    todo = {"__init__"}
+    for notebook in (paths.ROOT / "notebooks").glob("*.ipynb"):
+        todo.update(name for name in _NOTEBOOK_IMPORT.findall(notebook.read_text(encoding="utf-8")) if name)
+    seen: set[str] = set()
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo |= _package_imports(module) - seen
+    return seen
+
+
 def notebook_inputs() -> dict[str, str]:
     """Each notebook's digest of everything it reads besides its own code."""
-    shared = [*sorted(p for p in (paths.ROOT / "ppp_atlas").glob("*.py") if p.stem not in BUILD_ONLY),
+    shared = [*sorted(paths.ROOT / "ppp_atlas" / f"{m}.py" for m in notebook_modules()),
               paths.BIBFILE, paths.PACKAGE,
               *sorted(paths.DATA.glob("schemas/*.json")), paths.DATA / "countries.csv"]
     result = {}
@@ -92,22 +116,13 @@ def invalidate_changed(current: dict[str, str]) -> list[str]:
     return changed
 
 
-def toc_docnames() -> set[str]:
-    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    names = {toc["root"]}
-    for part in toc.get("parts", []):
-        names.update(chapter["file"] for chapter in part.get("chapters", []))
-    names.update(chapter["file"] for chapter in toc.get("chapters", []))
-    return {name.removesuffix(".md").removesuffix(".ipynb") for name in names}
-
-
 def prune_stale_outputs(html_dir: Path) -> list[str]:
     """Delete what an incremental build left behind (Sphinx never deletes outputs), so a
     rebuild equals a clean build: pages and page sources of documents no longer in
     ``_toc.yml``, and the package's own static files that were renamed or removed."""
     from .sphinx_teaching import SLIDES_DIR, guide_docnames
 
-    keep = toc_docnames() | {"genindex", "search", "index"} | set(guide_docnames())  # the teacher's guide: pages outside the toc
+    keep = config.toc_docnames() | {"genindex", "search", "index"} | set(guide_docnames())  # the teacher's guide: pages outside the toc
     stale = []
     for page in html_dir.rglob("*.html"):
         relative = page.relative_to(html_dir)
@@ -134,16 +149,7 @@ def _command(output: Path, config: Path | None = None, builder: str | None = Non
     return command
 
 
-def release_epoch() -> str:
-    """The release date of CITATION.cff (``date-released``) as SOURCE_DATE_EPOCH: Sphinx takes the
-    footer's copyright year and "Last updated" date from it, so the footer, the cite box and the
-    PDFs give one date, and a rebuild gives the same pages."""
-    released = datetime.date.fromisoformat(str(yaml.safe_load(paths.CITATION.read_text(encoding="utf-8"))["date-released"]))
-    return str(int(datetime.datetime(released.year, released.month, released.day, 12,
-                                     tzinfo=datetime.timezone.utc).timestamp()))
-
-
-_ENV = dict(PYDEVD_DISABLE_FILE_VALIDATION="1", SOURCE_DATE_EPOCH=release_epoch())
+_ENV = dict(PYDEVD_DISABLE_FILE_VALIDATION="1", SOURCE_DATE_EPOCH=config.release_epoch())
 
 
 def run_jupyter_book(output: Path, log: Path | None = None, config: Path | None = None,
@@ -181,32 +187,6 @@ def build_translations(staging: Path, languages=editions.TRANSLATIONS) -> dict[s
         if codes[lang] != 0:
             sys.stderr.write((staging / f"{lang}.log").read_text(encoding="utf-8")[-20000:])
     return codes
-
-
-def extract_messages() -> int:
-    """``make translations``: extract every message of the English source (with the
-    execution cache present, so glued values and glue-figure captions are extracted) and
-    update the Uzbek and Russian catalogs; changed messages become fuzzy there."""
-    from . import interface
-
-    if not (cache_dir() / "global.db").exists():
-        print("no execution cache yet: run `make book` first", file=sys.stderr)
-        return 1
-    config = editions.edition_config("en", STAGING, cache_dir())
-    gettext_out = STAGING / "gettext"
-    status = run_jupyter_book(gettext_out, log=STAGING / "gettext.log", config=config, builder="gettext")
-    if status != 0:
-        sys.stderr.write((STAGING / "gettext.log").read_text(encoding="utf-8")[-20000:])
-        return status
-    pot_dir = gettext_out / "_build" / "gettext"
-    interface.write_templates(pot_dir)
-    from sphinx_intl import basic
-
-    basic.update(str(editions.LOCALES), str(pot_dir), list(editions.TRANSLATIONS), line_width=-1,
-                 ignore_obsolete=True)
-    for lang in editions.TRANSLATIONS:
-        interface.normalise_catalogs(lang)
-    return 0
 
 
 def main(argv: list[str]) -> int:

@@ -743,50 +743,46 @@ def escape_trace_text(trace: dict) -> dict:
 _styler_serial = itertools.count(1)
 
 
-def stable_styler_ids() -> None:
-    """pandas' Styler names its CSS after a random uuid; name it after the data instead.
-
-    Notebook tables then render the same bytes on every run, so nbval compares real
-    outputs and two clean builds give identical pages. Also makes Styler escape the
-    data's markup. Called on import of ppp_atlas.
-    """
+@lru_cache(maxsize=1)
+def _table_class():
+    """The Styler of :func:`table_style` (defined on first use: importing the package loads no Styler)."""
     from pandas.io.formats.style import Styler
 
-    original = Styler.__init__
-    if getattr(original, "ppp_stable", False):
-        return
+    class Table(Styler):
+        """A pandas Styler named after its data (not a random uuid), escaping data's markup in
+        every cell and label, with a repr that names no memory address."""
 
-    def __init__(self, data, *args, uuid=None, **kwargs):
-        if uuid is None:
-            frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
-            digest = hashlib.sha256(frame.to_csv().encode()).hexdigest()[:6]
-            uuid = f"ppp{digest}{next(_styler_serial)}"
-        original(self, data, *args, uuid=uuid, **kwargs)
+        def __init__(self, data, *args, uuid=None, escape="html", **kwargs):
+            if uuid is None:
+                frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+                digest = hashlib.sha256(frame.to_csv().encode()).hexdigest()[:6]
+                uuid = f"ppp{digest}{next(_styler_serial)}"
+            super().__init__(data, *args, uuid=uuid, escape=escape, **kwargs)
+            for axis in (0, 1):  # the row and column labels may be values from data (country names)
+                self.format_index(axis=axis)
 
-    __init__.ppp_stable = True
-    Styler.__init__ = __init__
-    # data shown in a notebook table is text: escape its markup (pandas does not by default)
-    pd.set_option("styler.format.escape", "html")
-    # ... also in cells a notebook formats itself (pandas applies the option only to its own
-    # default formatter, so ``.format({...}, na_rep="")`` would show a value's markup as markup)
-    # and in the row and column labels, which may be values from data such as country names
-    original_format, original_format_index = Styler.format, Styler.format_index
+        # pandas applies its escape option only to its own default formatter: a notebook's
+        # ``.format({...}, na_rep="")`` would show a value's markup as markup
+        def format(self, *args, escape="html", **kwargs):
+            return super().format(*args, escape=escape, **kwargs)
 
-    def format(self, *args, escape=None, **kwargs):
-        return original_format(self, *args, escape=escape or pd.get_option("styler.format.escape"), **kwargs)
+        def format_index(self, *args, escape="html", **kwargs):
+            return super().format_index(*args, escape=escape, **kwargs)
 
-    def format_index(self, *args, escape=None, **kwargs):
-        return original_format_index(self, *args, escape=escape or pd.get_option("styler.format.escape"), **kwargs)
+        def __repr__(self):
+            return f"<Styler: {self.data.shape[0]} rows x {self.data.shape[1]} columns>"
 
-    def escaped_init(self, data, *args, **kwargs):
-        __init__(self, data, *args, **kwargs)
-        for axis in (0, 1):
-            self.format_index(axis=axis)
+    return Table
 
-    escaped_init.ppp_stable = True
-    Styler.format, Styler.format_index, Styler.__init__ = format, format_index, escaped_init
-    # the default repr shows a memory address, different on every run
-    Styler.__repr__ = lambda self: f"<Styler: {self.data.shape[0]} rows x {self.data.shape[1]} columns>"
+
+def table_style(data: pd.DataFrame, **kwargs):
+    """A notebook table as the book shows it: ``table_style(frame).hide(axis="index")`` where pandas
+    writes ``frame.style.hide(axis="index")``. Its CSS is named after the data (pandas names it
+    after a random uuid), so a notebook renders the same bytes on every run, nbval compares real
+    outputs and two clean builds give identical pages; the data's markup is escaped in every cell
+    (also in cells a notebook formats itself) and label; its repr names no memory address. The
+    Sphinx build translates its words in each edition (:mod:`ppp_atlas.tables`)."""
+    return _table_class()(data, **kwargs)
 
 
 def _plotly_quantile(values: list[float], p: float) -> float:

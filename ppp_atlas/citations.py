@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-import yaml
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.plugin import register_plugin
 from pybtex.richtext import Tag, Text
@@ -23,7 +21,7 @@ from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.template import FieldIsMissing, field, href, join, node, optional, sentence, tag, words
 
-from . import bib, paths
+from . import bib, config
 
 # --- house style for the bibliography --------------------------------------------
 
@@ -49,7 +47,7 @@ class AuthorYearLabels(BaseLabelStyle):
 
 
 _TITLEADDON = optional[join["[", field("titleaddon"), "]"]]
-_ACCESSED = optional[join["(accessed ", field("urldate", raw=True), ")"]]
+_ACCESSED = optional[join["(accessed ", field("urldate", raw=True, apply_func=lambda v: _long_date(v)), ")"]]
 #: a work's address as a live link (in the bibliography, the chapters' lists and their tooltips)
 _URL = href[field("url", raw=True), field("url", raw=True)]
 
@@ -75,6 +73,23 @@ def link_addresses(rich):
     return rich
 
 
+#: a full ISO date in an entry's prose ("read on 2026-11-24"), not inside an address
+_ISO_DATE = re.compile(r"(?<![\w/.-])\d{4}-\d\d-\d\d(?![\w/])")
+
+
+def write_dates(rich, form):
+    """``rich`` with every full ISO date in its plain strings written by ``form`` (links untouched)."""
+    from pybtex.richtext import BaseMultipartText, HRef, String
+
+    if isinstance(rich, HRef):
+        return rich
+    if isinstance(rich, BaseMultipartText):
+        return rich._create_similar([write_dates(part, form) for part in rich.parts])
+    if isinstance(rich, String) and _ISO_DATE.search(rich.value):
+        return String(_ISO_DATE.sub(lambda m: form(m.group(0)), rich.value))
+    return rich
+
+
 class HouseStyle(UnsrtStyle):
     """unsrt, with the book's fields: titleaddon, number and date of laws, urldate."""
 
@@ -97,11 +112,15 @@ class HouseStyle(UnsrtStyle):
             known = FORMATTED.entries[memo] = self._linked(super().format_entry(label, entry))
         return known
 
-    @staticmethod
-    def _linked(formatted):
-        """Addresses written in an entry's free text (a note saying where it was read) are links too."""
-        formatted.text = link_addresses(formatted.text)
+    def _linked(self, formatted):
+        """Addresses written in an entry's free text (a note saying where it was read) are links
+        too, and its dates are written as the edition's reader writes them."""
+        formatted.text = write_dates(link_addresses(formatted.text), self.date_form)
         return formatted
+
+    @staticmethod
+    def date_form(iso: str) -> str:
+        return _long_date(iso)
 
     def format_title(self, e, which_field, as_sentence=True):
         """Titles exactly as written: unsrt's sentence-casing would lowercase proper nouns."""
@@ -119,7 +138,7 @@ class HouseStyle(UnsrtStyle):
                 self.format_title(e, "title", as_sentence=False),
             ],
             optional[sentence[join(sep=" ")["No.", field("number")]]],
-            optional[sentence[field("date")]],
+            optional[sentence[field("date", raw=True, apply_func=_long_date)]],
             optional[sentence[field("howpublished")]],
             optional[sentence[field("organization")]],
             sentence[field("year")] if "year" in e.fields and "date" not in e.fields else Text(),
@@ -277,8 +296,22 @@ def set_language(lang: str) -> None:
 
 
 def _day_month_year(value: str) -> str:
+    """GOST's form of a full date, ``26.10.2023``; a year or a month left as written."""
     parts = value.split("-")
     return ".".join(reversed(parts)) if len(parts) == 3 else value
+
+
+def _long_date(value: str) -> str:
+    """An English reader's form of a full date, ``26 October 2023`` (CLDR's words); a year or a
+    month left as written."""
+    import datetime
+
+    from babel.dates import format_date
+
+    try:
+        return format_date(datetime.date.fromisoformat(value), "d MMMM y", locale="en")
+    except ValueError:
+        return value
 
 
 class GostStyle(HouseStyle):
@@ -294,6 +327,10 @@ class GostStyle(HouseStyle):
     @property
     def words(self) -> dict:
         return GOST_WORDS.get(_STYLE["language"], GOST_WORDS["ru"])
+
+    @staticmethod
+    def date_form(iso: str) -> str:
+        return _day_month_year(iso)
 
     def _url(self):
         w = self.words
@@ -328,7 +365,7 @@ class GostStyle(HouseStyle):
         return join[self._dash(
             self._head(e, self.format_title(e, "title", as_sentence=False)),
             optional[join(sep=" ")[w["number"], field("number")]],
-            optional[field("date")],
+            optional[field("date", raw=True, apply_func=_day_month_year)],
             optional[edition_text(name="howpublished", as_written=True)],
             optional[field("organization")],
             field("year") if "year" in e.fields and "date" not in e.fields else optional[field("__none__")],
@@ -398,32 +435,8 @@ def style_for(lang: str):
     return HouseStyle() if lang == "en" else GostStyle()
 
 
-# Characters and pairs that latexcodec or pybtex's LaTeX parser would change.
-_LATEX_MARKUP = re.compile(r"[\\{}$~%&#^_]|--|``|''|[?!]`")
-
-
-def _plain_text_fast_path() -> None:
-    """pybtex decodes every field as LaTeX through latexcodec, character by character; for
-    300 entries that is most of a no-change rebuild. Text with nothing LaTeX would change
-    becomes ``Text(value)`` directly, which is what the full decoding returns for it."""
-    from pybtex.richtext import Text
-
-    full = Text.from_latex.__func__
-    if getattr(full, "ppp_fast", False):
-        return
-
-    def from_latex(cls, latex):
-        if _LATEX_MARKUP.search(latex):
-            return full(cls, latex)
-        return cls(latex) if latex else cls()
-
-    from_latex.ppp_fast = True
-    from_latex.full = full
-    Text.from_latex = classmethod(from_latex)
-
-
 def register_style() -> None:
-    _plain_text_fast_path()
+    """The house styles as pybtex plugins (sphinxcontrib-bibtex finds them by name)."""
     for group, name, klass in (
         ("pybtex.style.labels", "ppp-author-year", AuthorYearLabels),
         ("pybtex.style.formatting", "ppp", HouseStyle),
@@ -478,22 +491,8 @@ def bib_anchor(key: str) -> str:
 # --- cite this page -----------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def book_metadata() -> dict:
-    """Title, authors, version and date from CITATION.cff: the one metadata source."""
-    cff = yaml.safe_load(paths.CITATION.read_text(encoding="utf-8"))
-    return {
-        "title": cff["title"],
-        "authors": [a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in cff["authors"]],
-        "version": str(cff["version"]),
-        "date": str(cff["date-released"]),
-        "publisher": cff.get("publisher", {}).get("name", "") if isinstance(cff.get("publisher"), dict) else "",
-        "license": cff.get("license", ""),
-    }
-
-
 def page_entry(title: str, url: str, pagename: str, tr=_same) -> tuple[str, Entry]:
-    meta = dict(book_metadata(), title=tr(book_metadata()["title"]))
+    meta = dict(config.book_metadata(), title=tr(config.book_metadata()["title"]))
     key = "PPPAtlas" + meta["date"][:4] + re.sub(r"[^A-Za-z0-9]", "", pagename.split("/")[-1].title())
     fields = {
         "title": title, "booktitle": meta["title"], "edition": meta["version"], "year": meta["date"][:4],
@@ -543,7 +542,7 @@ def gost(entry: Entry, accessed: str, lang: str = "ru") -> Text:
 def cite_box_html(title: str, url: str, pagename: str, tr=_same, lang: str = "en") -> str:
     """The "Cite this page" box; in the Uzbek and Russian editions the GOST form comes first."""
     key, entry = page_entry(title, url, pagename, tr)
-    meta = book_metadata()
+    meta = config.book_metadata()
     accessed = ".".join(reversed(meta["date"].split("-")))
     apa_text, gost_text = apa(entry, tr), gost(entry, accessed, lang)
     formats = [

@@ -26,15 +26,13 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
+from .uzbek import uzbek_apostrophes  # the one rule for all Uzbek text of the book
 
 TABLE = paths.DATA / "countries.csv"
 LANGUAGES = {"en": "name_en", "uz": "name_uz", "ru": "name_ru"}
 CLDR_KEY = "CLDR2025common"
 ISO_KEY = "ISO3166"
 
-APOSTROPHES = "'`\u2018\u2019\u02bb\u02bc\u02b9\u00b4"
-OKINA = "\u02bb"     # ʻ  MODIFIER LETTER TURNED COMMA: oʻ, gʻ
-TUTUQ = "\u02bc"     # ʼ  MODIFIER LETTER APOSTROPHE: tutuq belgisi
 _LANGUAGE_NAMES = {"uz": "Uzbek", "ru": "Russian"}
 
 # (iso3, language) -> (name, verification, note). Keep this short: each entry is a
@@ -60,8 +58,6 @@ def normalise_uzbek(text: str) -> str:
     >>> normalise_uzbek("Kot-d\u2019Ivuar") == "Kot-d\u02bcIvuar"
     True
     """
-    from .editions import uzbek_apostrophes  # the one rule for all Uzbek text of the book
-
     return uzbek_apostrophes(text.replace("`", "'"))  # a name holds no Markdown code
 
 

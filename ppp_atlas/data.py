@@ -173,8 +173,9 @@ def _read_rows(path: Path, name: str, problems: list[Problem]) -> tuple[list[str
     return header, rows
 
 
-def _check_resource(resource: dict, base: Path, keys: frozenset[str], problems: list[Problem]) -> dict:
-    """Check one table; return its rows as dicts keyed by field, with line numbers."""
+def _check_resource(resource: dict, base: Path, keys: frozenset[str] | None, problems: list[Problem]) -> dict:
+    """Check one table; return its rows as dicts keyed by field, with line numbers. With ``keys``
+    None the table is not a data table (the termbase): no provenance columns are asked for."""
     path = base / resource["path"]
     name = _rel(path, base)
     schema = resource["schema"]
@@ -189,7 +190,7 @@ def _check_resource(resource: dict, base: Path, keys: frozenset[str], problems: 
         problems.append(Problem(name, "column is not in the table's schema", 1, extra))
     if not any(p.row == 1 and p.file == name for p in problems) and header != names:
         problems.append(Problem(name, f"header order differs from the schema: {', '.join(names)}", 1))
-    for missing in [n for n in PROVENANCE if n not in names]:
+    for missing in [n for n in PROVENANCE if n not in names and keys is not None]:
         problems.append(Problem(name, "provenance column is missing from the schema", 1, missing))
     by_name = {f["name"]: f for f in fields}
     records = []
@@ -203,7 +204,8 @@ def _check_resource(resource: dict, base: Path, keys: frozenset[str], problems: 
                 why = _cell_problem(value, by_name[column])
                 if why:
                     problems.append(Problem(name, why, line, column))
-        _check_provenance(record, keys, name, line, problems)
+        if keys is not None:
+            _check_provenance(record, keys, name, line, problems)
         records.append((line, record))
     _check_unique(name, schema, records, problems)
     return {"name": name, "rows": records}
@@ -278,14 +280,16 @@ def _check_country_columns(resources: list[dict], tables: dict[str, dict], probl
                     problems.append(Problem(table["name"], f'unknown country code "{record[column]}"', line, column))
 
 
-def check(package: Path = paths.PACKAGE, bibfile: Path = paths.BIBFILE) -> list[Problem]:
-    """Every problem in the data package (an empty list means it is valid)."""
+def check(package: Path = paths.PACKAGE, bibfile: Path | None = paths.BIBFILE) -> list[Problem]:
+    """Every problem in the data package (an empty list means it is valid). With ``bibfile`` None
+    the package holds no sourced data (the termbase in ``locales/``): schemas, types, constraints,
+    keys and foreign keys are checked, provenance is not."""
     problems: list[Problem] = []
     try:
         descriptor = read_descriptor(package)
     except (OSError, json.JSONDecodeError) as exc:
         return [Problem(_rel(package, package.parent), f"cannot read the package descriptor or a schema: {exc}")]
-    keys = bib_keys(bibfile)
+    keys = bib_keys(bibfile) if bibfile is not None else None
     resources = descriptor.get("resources", [])
     tables = {r["name"]: _check_resource(r, package.parent, keys, problems) for r in resources}
     _check_foreign_keys(resources, tables, problems)

@@ -13,8 +13,8 @@ gaps. The book keeps its own catalogs for the words its pages show:
 * the theme templates' few hard-coded English attributes (``title="Toggle primary
   sidebar"``...), translated in the built pages by :func:`chrome_replacements`.
 
-``write_templates`` writes the ``.pot`` files that ``make translations`` merges into the
-catalogs.
+:func:`ppp_atlas.translations.write_templates` writes the ``.pot`` files that
+``make translations`` merges into the catalogs.
 """
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ import re
 import json
 from pathlib import Path
 
-from . import editions, paths
+from . import editions
+from .uzbek import uzbek_apostrophes
 
 #: Sphinx's and pydata-sphinx-theme's messages shown on the book's pages.
 SPHINX = [
@@ -71,60 +72,6 @@ EDITION_WORDS = [
 ]
 
 
-def ppp_messages() -> list[str]:
-    """Every fixed word of the book's own interface, from the modules that show them."""
-    from importlib import import_module
-
-    messages = list(EDITION_WORDS)
-    for name in ("charts", "citations", "weights", "pdf", "lawdate", "bibkeys"):  # the Data page's words (datadocs) are in data.po
-        try:
-            module = import_module(f"ppp_atlas.{name}")
-        except ImportError:
-            continue
-        words = getattr(module, "WORDS", {})
-        messages += list(words.values()) if isinstance(words, dict) else list(words)
-    return list(dict.fromkeys(messages))
-
-
-def _pot(messages) -> str:
-    from io import BytesIO
-
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import write_po
-
-    catalog = Catalog(project="PPP in Public Safety", fuzzy=False)
-    for message in messages:
-        catalog.add(message)
-    buffer = BytesIO()
-    write_po(buffer, catalog, width=0, omit_header=False, sort_output=False, no_location=True)
-    text = buffer.getvalue().decode("utf-8")
-    # no creation date: the template changes only when its messages do
-    return "\n".join(line for line in text.splitlines() if not line.startswith('"POT-Creation-Date')) + "\n"
-
-
-def write_templates(pot_dir: Path) -> None:
-    """``sphinx.pot``, ``booktheme.pot``, ``ppp.pot`` (and ``charts.pot`` where the build wrote
-    the charts' strings) beside the pages' templates."""
-    (pot_dir / "sphinx.pot").write_text(_pot(SPHINX + CHROME), encoding="utf-8")
-    (pot_dir / "booktheme.pot").write_text(_pot(BOOKTHEME), encoding="utf-8")
-    (pot_dir / "ppp.pot").write_text(_pot(ppp_messages()), encoding="utf-8")
-    from . import datadocs
-
-    (pot_dir / "data.pot").write_text(_pot(datadocs.messages()), encoding="utf-8")
-    from . import citations
-
-    (pot_dir / "references.pot").write_text(_pot(citations.edition_messages()), encoding="utf-8")
-    from . import teaching
-
-    teaching.write_template(pot_dir)
-    staging = paths.ROOT / "_build" / "staging"
-    chart_words = editions.chart_strings(staging)
-    countries = set(editions.data_words("uz")) - set(editions.catalog("uz", "charts"))
-    words = [w for w in dict.fromkeys([*chart_words, *editions.glued_strings(staging), *editions.table_strings(staging)])
-             if w not in countries]
-    (pot_dir / "charts.pot").write_text(_pot(words), encoding="utf-8")
-
-
 def normalise_catalogs(lang: str) -> None:
     """Uzbek catalogs write oʻ/gʻ with U+02BB and the tutuq belgisi with U+02BC, whatever
     apostrophe a translator typed; no catalog calls a percentage a Python format
@@ -158,8 +105,6 @@ def drop_percentage_formats(text: str) -> str:
 
 
 def _fix_msgstr(line: str) -> str:
-    from .editions import uzbek_apostrophes
-
     if line.startswith('msgstr "') or (line.startswith('"') and not line.startswith('"Content-')):
         return uzbek_apostrophes(line)
     return line

@@ -49,32 +49,9 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
+from . import config, editions, paths
+from .sphinx_pdf import PDF_DIR, WORDS, book_file, chapter_file, words_for  # noqa: F401 (names of the PDFs)
 
-from . import editions, paths
-
-#: Reader-visible fixed words (translated in ``locales/<lang>/LC_MESSAGES/ppp.po``).
-WORDS = {
-    "chapter_pdf": "PDF of this chapter",
-    "book_pdf": "PDF of the book",
-    "print_editions": "Print editions",
-    "contents": "Contents",
-    "edition": "{language} edition",
-    "version": "Version {version} of {date}",
-    "licence": "Text and charts: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). Code: MIT. "
-               "Data: the compilation CC BY 4.0, facts under the terms of the sources named on each row.",
-    "how_to_cite": "How to cite",
-    "online": "Online edition",
-    "chapter_of": "A chapter of",
-    "title_page": "Title page",
-    "pdf_heading": "Print and PDF editions",
-    "pdf_intro": "Every page of the book offers a PDF of itself and of the whole book in its edition, "
-                 "for printing or reading offline: A4, tagged and searchable, with bookmarks, page numbers "
-                 "and the charts as vector drawings.",
-    "pdf_whole": "The whole book as one PDF:",
-}
-
-PDF_DIR = "pdf"
 CACHE = paths.ROOT / "_build" / "pdf-cache"
 STATIC = Path(__file__).parent / "static"
 #: Files whose change reprints every page.
@@ -83,112 +60,6 @@ SHAPERS = [STATIC / "ppp-print.css", STATIC / "ppp-page.js", STATIC / "ppp.css",
 A4_CONTENT_PX = 673  # 210 mm less 2 x 16 mm margins, at 96 px per inch
 MARGIN = {"top": "17mm", "bottom": "21mm", "left": "16mm", "right": "16mm"}
 FONT = "'DejaVu Sans', 'Noto Sans', 'Liberation Sans', Arial, sans-serif"
-
-
-def book_file(lang: str) -> str:
-    return f"ppp-atlas-{lang}.pdf"
-
-
-def chapter_file(docname: str) -> str:
-    return f"{docname}.pdf"
-
-
-def words_for(lang: str):
-    translate = editions.translator(lang, "ppp")
-    return lambda key: translate(WORDS[key])
-
-
-# --- table of contents ------------------------------------------------------------
-
-def toc_parts() -> list[tuple[str | None, list[str]]]:
-    """``[(part caption or None, [docname, ...]), ...]`` in the order of ``_toc.yml``."""
-    text = (paths.ROOT / "_toc.yml").read_text(encoding="utf-8")
-    return [(caption, list(docs)) for caption, docs in _toc_parts(text)]
-
-
-@functools.lru_cache(maxsize=4)
-def _toc_parts(text: str) -> tuple:
-    toc = yaml.safe_load(text)
-    strip = lambda name: name.removesuffix(".md").removesuffix(".ipynb")  # noqa: E731
-    parts: list[tuple[str | None, list[str]]] = [(None, [strip(toc["root"])])]
-    if toc.get("chapters"):
-        parts[0][1].extend(strip(c["file"]) for c in toc["chapters"])
-    for part in toc.get("parts", []):
-        parts.append((part.get("caption"), [strip(c["file"]) for c in part.get("chapters", [])]))
-    return tuple((caption, tuple(docs)) for caption, docs in parts)
-
-
-def toc_order() -> list[str]:
-    return [doc for _, docs in toc_parts() for doc in docs]
-
-
-# --- Sphinx: links on every page, the list on the Data page ---------------------------
-
-def _relative_pdf(lang: str, pagename: str, to_lang: str, target: str) -> str:
-    depth = (editions.site_prefix(lang) + pagename).count("/")
-    return "../" * depth + editions.site_prefix(to_lang) + f"{PDF_DIR}/{target}"
-
-
-def links_html(lang: str, pagename: str) -> str:
-    word = words_for(lang)
-    e = html.escape
-    chapter = _relative_pdf(lang, pagename, lang, chapter_file(pagename))
-    book = _relative_pdf(lang, pagename, lang, book_file(lang))
-    return (f'<nav class="ppp-pdf-links" aria-label="{e(word("print_editions"))}"><ul>'
-            f'<li><a href="{e(chapter)}" type="application/pdf">{e(word("chapter_pdf"))}</a></li>'
-            f'<li><a href="{e(book)}" type="application/pdf">{e(word("book_pdf"))}</a></li></ul></nav>')
-
-
-def _language(app) -> str:
-    return app.config.language or editions.SOURCE_LANGUAGE
-
-
-def _page_links(app, pagename, templatename, context, doctree):
-    if doctree is None or pagename not in set(toc_order()):
-        return
-    block = links_html(_language(app), pagename)
-    body = context.get("body", "")
-    context["body"] = body.replace("</h1>", "</h1>" + block, 1) if "</h1>" in body else block + body
-
-
-class PdfEditions:
-    """``{pdf-editions}`` (Data page): what the PDFs hold and the whole book in every edition."""
-
-    @staticmethod
-    def directive():
-        from docutils import nodes
-        from docutils.parsers.rst import Directive
-
-        class _PdfEditions(Directive):
-            has_content = False
-
-            def run(self):
-                env = self.state.document.settings.env
-                lang = env.config.language or editions.SOURCE_LANGUAGE
-                word = words_for(lang)
-                e = html.escape
-                items = "".join(
-                    f'<li><a href="{e(_relative_pdf(lang, env.docname, other, book_file(other)))}" '
-                    f'type="application/pdf" hreflang="{editions.BCP47[other]}" lang="{editions.BCP47[other]}">'
-                    f'{e(editions.ENDONYMS[other])}</a></li>' for other in editions.LANGUAGES)
-                section = nodes.section(ids=["ppp-pdf-editions"], names=["ppp-pdf-editions"])
-                section += nodes.title(text=word("pdf_heading"))
-                section += nodes.raw("", f'<p>{e(word("pdf_intro"))}</p><p>{e(word("pdf_whole"))}</p>'
-                                         f'<ul class="ppp-pdf-editions">{items}</ul>', format="html")
-                return [section]
-
-        return _PdfEditions
-
-
-def _add_print_css(app):
-    app.add_css_file("ppp-print.css", media="print")
-
-
-def setup(app):
-    """Registered from :func:`ppp_atlas.sphinx_ext.setup`."""
-    app.connect("html-page-context", _page_links, priority=450)
-    app.add_directive("pdf-editions", PdfEditions.directive())
-    app.connect("builder-inited", _add_print_css, priority=600)
 
 
 # --- printing -----------------------------------------------------------------------
@@ -215,24 +86,13 @@ def shapers_digest() -> str:
                    *(p.read_bytes() for p in SHAPERS if p.exists()))
 
 
-def site_url() -> str:
-    """The published site's address, by the rule the Sphinx build uses (:func:`editions.book_url`)."""
-    config = yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))
-    ppp = (config.get("sphinx", {}).get("config", {}) or {}).get("ppp_site_url")
-    return editions.book_url(ppp, config["repository"]["url"])
-
-
 def book_title(lang: str) -> str:
-    from .citations import book_metadata
-
-    return editions.translator(lang, "ppp")(book_metadata()["title"])
+    return editions.translator(lang, "ppp")(config.book_metadata()["title"])
 
 
 def book_authors(lang: str) -> str:
     """The book's authors as the edition names them (``ppp.po``): the title page and /Author."""
-    from .citations import book_metadata
-
-    return "; ".join(editions.translator(lang, "ppp")(a) for a in book_metadata()["authors"])
+    return "; ".join(editions.translator(lang, "ppp")(a) for a in config.book_metadata()["authors"])
 
 
 def short_citation(lang: str, title: str, url: str, pagename: str) -> str:
@@ -360,7 +220,7 @@ class _Browser:
         tab = await self._take(job.get("priority", 1))
         try:
             await tab.goto(self.base + "/" + job["path"], wait_until="load")
-            info = await tab.evaluate(PREPARE, [site_url(), job.get("wanted", [])])
+            info = await tab.evaluate(PREPARE, [config.site_url(), job.get("wanted", [])])
             citation = short_citation(job["lang"], info["title"], job["public_url"], job["docname"])
             await tab.evaluate(INSERT_COVER, cover_section(job["lang"], info["title"], citation, job["public_url"]))
             # checked every 20 ms, not on animation frames: a tab that is not in front gets few of
@@ -424,10 +284,10 @@ def linked_places(site_root: Path, lang: str) -> dict[str, set[str]]:
     import posixpath
     from urllib.parse import unquote
 
-    book = set(toc_order())
+    book = set(config.toc_order())
     places: dict[str, set[str]] = {}
     for doc in book:
-        page = (site_root / (editions.site_prefix(lang) + doc + ".html")).read_text(encoding="utf-8")
+        page = (site_root / (config.site_prefix(lang) + doc + ".html")).read_text(encoding="utf-8")
         for path, fragment in _HREF.findall(page):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(doc), path)).removesuffix(".html")
             if target in book and target != doc:
@@ -443,7 +303,7 @@ def page_for_digest(page: bytes) -> bytes:
     return _SIZE.sub(b"", page)
 
 
-async def print_pages(browser: _Browser, site_root: Path, languages=editions.LANGUAGES,
+async def print_pages(browser: _Browser, site_root: Path, languages=config.LANGUAGES,
                       priority: int = 1) -> dict:
     """Print every page of every edition whose digest is not yet in the cache (each with its title
     page first). Returns ``{(lang, docname): cache record}`` with ``pdf`` (path) and ``meta`` (title,
@@ -457,8 +317,8 @@ async def print_pages(browser: _Browser, site_root: Path, languages=editions.LAN
         cover_words = json.dumps([words_for(lang)(key) for key in sorted(WORDS)] + _citation_words(lang),
                                  ensure_ascii=False).encode()
         wanted = linked_places(site_root, lang)
-        for doc in toc_order():
-            relative = editions.site_prefix(lang) + doc + ".html"
+        for doc in config.toc_order():
+            relative = config.site_prefix(lang) + doc + ".html"
             source = site_root / relative
             places = sorted(wanted.get(doc, ()))
             key = _digest(page_for_digest(source.read_bytes()), shapers.encode(), lang.encode(), doc.encode(),
@@ -467,7 +327,7 @@ async def print_pages(browser: _Browser, site_root: Path, languages=editions.LAN
             records[(lang, doc)] = {"key": key, "pdf": target, "meta": target.with_suffix(".json")}
             if not (target.exists() and target.with_suffix(".json").exists()):
                 jobs.append({"key": key, "lang": lang, "docname": doc, "path": relative, "wanted": places,
-                             "public_url": site_url() + relative, "priority": priority})
+                             "public_url": config.site_url() + relative, "priority": priority})
     # the longest pages first, so that no long page is left printing alone at the end
     order = sorted(jobs, key=lambda job: (-(site_root / job["path"]).stat().st_size, job["path"]))
     printed = dict(zip((job["key"] for job in order), await asyncio.gather(*(browser.page(job) for job in order))))
@@ -530,9 +390,7 @@ def cover_html(lang: str, title: str | None, citation: str, url: str) -> str:
 
 def _cover_body(lang: str, title: str | None, citation: str, url: str, tag: str) -> str:
     """A title page's content, in a ``tag`` of class ``cover``."""
-    from .citations import book_metadata
-
-    meta = book_metadata()
+    meta = config.book_metadata()
     word = words_for(lang)
     e = html.escape
     book = book_title(lang)
@@ -1068,21 +926,21 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
     import pikepdf
     from pikepdf import Array, Dictionary, Name, String
 
-    from .citations import book_metadata
-
     parts = [p if isinstance(p, Part) else Part(p) for p in parts]
     pdf = pikepdf.new()
     structure_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
     document = pdf.make_indirect(Dictionary(S=Name.Document, Lang=String(editions.BCP47[lang]),
                                             P=structure_root))
-    top_kids, nums, dests, next_key, role_map = [], [], {}, 0, None
+    top_kids, nums, dests, next_key, role_map, named = [], [], {}, 0, None, 0
     starts: dict[str, int] = {}  # each page's first page (after its title page) in the assembled file
     firsts: dict[str, int] = {}  # and its title page, where it has one
 
     def join(carry_array, top_count, keys, at_document) -> list:
         """Copy one carry array: its top elements join the document, its parent-tree values
         join ``nums``; returns what follows them."""
+        nonlocal named
         carry = list(pdf.copy_foreign(carry_array))
+        named += _number_structure_ids(Array(carry[:top_count]), named + 1)
         for kid in carry[:top_count]:
             if isinstance(kid, Dictionary) and "/S" in kid:
                 kid.P = document
@@ -1172,6 +1030,44 @@ def assemble(parts: list, *, lang: str, title: str, outline: list, number_from: 
     return out.getvalue()
 
 
+def _number_structure_ids(roots, first: int = 1) -> int:
+    """Chromium names each structure element after its DOM node (``/ID (node00002181)``), a number
+    that depends on what the tab printed before: the elements under ``roots`` (one printed part's
+    structure) are renamed in document order from ``first`` on, so that the same pages give the same
+    bytes whichever tab printed them. A table cell names its header cells by these names
+    (``/A << /Headers [(node00002181)] >>``): renamed alike, within the part (two parts printed in
+    different tabs may use the same number). Returns how many were renamed."""
+    from pikepdf import Array, Dictionary, String
+
+    elements, stack, seen = [], [roots], set()
+    while stack:  # every structure element, in document order
+        node = stack.pop()
+        if isinstance(node, Array):
+            stack.extend(reversed(list(node)))
+            continue
+        if not isinstance(node, Dictionary) or "/S" not in node:
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        elements.append(node)
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
+    names = {}
+    for node in elements:
+        if "/ID" in node:
+            names[bytes(node.ID)] = String(f"node{first + len(names):08d}")
+            node.ID = names[bytes(node.ID)]
+    for node in elements:
+        attributes = node.get("/A")
+        for attribute in (attributes if isinstance(attributes, Array) else [attributes]):
+            if isinstance(attribute, Dictionary) and isinstance(attribute.get("/Headers"), Array):
+                attribute.Headers = Array([names.get(bytes(h), h) for h in attribute.Headers])
+    return len(names)
+
+
 def _page_count(data: bytes) -> int:
     import pikepdf
 
@@ -1179,7 +1075,7 @@ def _page_count(data: bytes) -> int:
         return len(pdf.pages)
 
 
-def build(site_root: Path, languages=editions.LANGUAGES, jobs_at_once: int = 3) -> dict:
+def build(site_root: Path, languages=config.LANGUAGES, jobs_at_once: int = 3) -> dict:
     """Print what changed and write every edition's PDFs into ``site_root``. Returns a summary."""
     from concurrent.futures import ProcessPoolExecutor
 
@@ -1205,9 +1101,7 @@ async def _print_and_assemble(site_root: Path, languages, jobs_at_once: int, poo
     """In one browser, each edition in turn: its pages (each with its title page), then its front
     matter (the book's title page and contents, the sheets of running headers and of page
     numbers) unless the same was printed before; then its assembly, while the next one prints."""
-    from .citations import book_metadata
-
-    meta = book_metadata()
+    meta = config.book_metadata()
     shapers = shapers_digest()
     summary: dict = {"printed": 0, "pages": 0, "editions": {}, "printed_at": time.time()}
     loop = asyncio.get_running_loop()
@@ -1237,11 +1131,11 @@ async def _front_matter(browser: _Browser, lang: str, raw: dict, info: dict, sha
     lengths = {k: i["pages"] for k, i in info.items()}
     book = book_title(lang)
     bands = [(book, words_for(lang)("contents"), _book_citation(lang))]
-    bands += [(book, info[(lang, doc)]["title"], info[(lang, doc)]["citation"]) for doc in toc_order()]
+    bands += [(book, info[(lang, doc)]["title"], info[(lang, doc)]["citation"]) for doc in config.toc_order()]
     entries, _ = _book_plan(lang, raw, info, 1)
     guess = max(1, -(-len(entries) // 40))  # the contents, twice if need be: once to learn their length
-    pages = sum(lengths[(lang, d)] for d in toc_order())
-    fronts = [{"key": "cover", "html": cover_html(lang, None, _book_citation(lang), site_url() + editions.site_prefix(lang))},
+    pages = sum(lengths[(lang, d)] for d in config.toc_order())
+    fronts = [{"key": "cover", "html": cover_html(lang, None, _book_citation(lang), config.site_url() + config.site_prefix(lang))},
               {"key": "bands", "html": bands_html(lang, bands), "tagged": False},
               {"key": "contents", "html": contents_html(lang, _book_plan(lang, raw, info, guess)[0])},
               {"key": "numbers", "html": numbers_html(2 + guess + pages + 12), "tagged": False}]
@@ -1273,7 +1167,7 @@ def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, met
     lengths = {k: i["pages"] for k, i in info.items()}
     numbers = Sheet(front["numbers"], "PPN")
     bands = Sheet(front["bands"], "PPB")
-    band_index = {doc: 1 + i for i, doc in enumerate(toc_order())}
+    band_index = {doc: 1 + i for i, doc in enumerate(config.toc_order())}
     parsed: dict = {}
 
     def part(doc):
@@ -1281,14 +1175,14 @@ def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, met
             parsed[doc] = Part(raw[(lang, doc)], doc, title_page=True)
         return parsed[doc]
 
-    outdir = site_root / editions.site_prefix(lang) / PDF_DIR
+    outdir = site_root / config.site_prefix(lang) / PDF_DIR
     outdir.mkdir(parents=True, exist_ok=True)
     word = words_for(lang)
     book = book_title(lang)
-    site = site_url() + editions.site_prefix(lang)
+    site = config.site_url() + config.site_prefix(lang)
     stats = {"chapters": {}, "book": None}
     # chapters: title page + the page, as printed
-    for doc in toc_order():
+    for doc in config.toc_order():
         key = (lang, doc)
         digest = _digest(raw[key], front["bands"], front["numbers"], shapers.encode(), ASSEMBLY)[:24]
         cached = CACHE / "chapters" / lang / f"{doc}.{digest}.pdf"
@@ -1308,16 +1202,16 @@ def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, met
         shutil.copyfile(cached, target)
         stats["chapters"][doc] = {"pages": 1 + lengths[key], "bytes": cached.stat().st_size}
     # the book: title page, contents, every page (without its title page)
-    digest = _digest(*(raw[(lang, d)] for d in toc_order()), front["cover"], front["contents"],
+    digest = _digest(*(raw[(lang, d)] for d in config.toc_order()), front["cover"], front["contents"],
                      front["bands"], shapers.encode(), front["numbers"], ASSEMBLY)[:24]
     cached = CACHE / "books" / f"{lang}.{digest}.pdf"
     contents_pages = _page_count(front["contents"])
     if not cached.exists():
         _, outline = _book_plan(lang, raw, info, contents_pages)
         parts = [Part(front["cover"]), Part(front["contents"]),
-                 *(part(d) for d in toc_order())]
+                 *(part(d) for d in config.toc_order())]
         band_of = [None] + [0] * contents_pages
-        for doc in toc_order():
+        for doc in config.toc_order():
             band_of += [band_index[doc]] * lengths[(lang, doc)]
         data = assemble(parts, lang=lang, title=book, outline=outline, number_from=2, numbers=numbers,
                         date=meta["date"], title_pages=False, bands=bands, band_of=band_of, site=site)
@@ -1326,7 +1220,7 @@ def _edition(site_root: Path, lang: str, raw: dict, info: dict, front: dict, met
             stale.unlink()
         cached.write_bytes(data)
     shutil.copyfile(cached, outdir / book_file(lang))
-    stats["book"] = {"pages": 1 + contents_pages + sum(lengths[(lang, d)] for d in toc_order()),
+    stats["book"] = {"pages": 1 + contents_pages + sum(lengths[(lang, d)] for d in config.toc_order()),
                      "bytes": cached.stat().st_size}
     return stats
 
@@ -1337,7 +1231,7 @@ def _book_plan(lang: str, raw: dict, info: dict, contents_pages: int):
     captions = editions.catalog(lang, "book/index")
     entries, outline = [], [(1, word("title_page"), 0, None), (1, word("contents"), 1, None)]
     page = 1 + contents_pages
-    for caption, docs in toc_parts():
+    for caption, docs in config.toc_parts():
         if caption:
             shown = captions.get(caption, caption)
             entries.append(("part", shown, None))
@@ -1363,10 +1257,10 @@ def _citation_words(lang: str) -> list[str]:
 def _book_citation(lang: str) -> str:
     from . import citations
 
-    meta = citations.book_metadata()
+    meta = config.book_metadata()
     version = editions.translator(lang, "ppp")(citations.WORDS["version"]).format(version=meta["version"])
     return (f"{book_authors(lang)} ({meta['date'][:4]}). {book_title(lang)} "
-            f"({version}). {site_url()}{editions.site_prefix(lang)}")
+            f"({version}). {config.site_url()}{config.site_prefix(lang)}")
 
 
 def size_text(size: int, lang: str) -> str:
@@ -1394,16 +1288,16 @@ def with_sizes(page: str, page_path: Path, lang: str) -> str:
     return _PDF_LINK.sub(sized, page)
 
 
-def write_sizes(site_root: Path, languages=editions.LANGUAGES) -> int:
+def write_sizes(site_root: Path, languages=config.LANGUAGES) -> int:
     """Once the PDFs exist: the size of each in every link to it, in every page of the editions. Returns
     how many pages changed."""
     changed = 0
     for lang in languages:
-        root = site_root / editions.site_prefix(lang) if editions.site_prefix(lang) else site_root
+        root = site_root / config.site_prefix(lang) if config.site_prefix(lang) else site_root
         for path in root.rglob("*.html"):
             relative = path.relative_to(site_root).parts
             if any(part.startswith("_") for part in relative) or (
-                    lang == editions.SOURCE_LANGUAGE and relative[0] in editions.TRANSLATIONS):
+                    lang == config.SOURCE_LANGUAGE and relative[0] in config.TRANSLATIONS):
                 continue
             page = path.read_text(encoding="utf-8")
             if "application/pdf" not in page:

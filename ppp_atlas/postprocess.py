@@ -686,6 +686,32 @@ def defer_theme_tab_stops(outdir: Path) -> None:
     path.write_text(script.replace(THEME_TAB_STOPS, THEME_TAB_STOPS_OFF), encoding="utf-8")
 
 
+def prune_search_index(outdir: Path) -> int:
+    """Words no page holds any more taken out of ``searchindex.js``. On an incremental build Sphinx
+    loads the last index and drops the pages that changed from each word's list, but keeps a word
+    whose list it emptied (``"word":[]``), so a rebuild's index differs from a clean build's; a
+    clean build has none. Written as Sphinx writes it (``json.dumps(..., sort_keys=True)``).
+    Returns how many words were taken out."""
+    import json
+
+    path = outdir / "searchindex.js"
+    prefix, suffix = "Search.setIndex(", ")"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if not (text.startswith(prefix) and text.endswith(suffix)):
+        return 0
+    index = json.loads(text[len(prefix):-len(suffix)])
+    dropped = 0
+    for field in ("terms", "titleterms"):
+        words = index.get(field, {})
+        empty = [word for word, pages in words.items() if pages == []]
+        for word in empty:
+            del words[word]
+        dropped += len(empty)
+    if dropped:
+        path.write_text(prefix + json.dumps(index, sort_keys=True) + suffix, encoding="utf-8")
+    return dropped
+
+
 def finish_site(outdir: Path, chrome: dict[str, str] | None = None) -> None:
     """Process the pages this build wrote (a page left from an earlier build already
     carries its policy; a change to the package makes the build rewrite every page).
@@ -712,3 +738,4 @@ def finish_site(outdir: Path, chrome: dict[str, str] | None = None) -> None:
     if written or webfonts_are_pristine(outdir):
         subset_webfonts(outdir, icon_codepoints(outdir))
     defer_theme_tab_stops(outdir)
+    prune_search_index(outdir)

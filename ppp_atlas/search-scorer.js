@@ -45,7 +45,7 @@ var Scorer = {
   var CHROME = [".headerlink", "script", "style", "noscript", "template", ".bd-header-article", ".ppp-languages",
                 ".ppp-cite-box", ".cell_input", ".ppp-visually-hidden", ".bd-footer-article", ".prev-next-footer",
                 ".bd-sidebar-secondary", ".ppp-chart-data", ".ppp-chart-box", ".ppp-pdf-links", "nav", "svg"];
-  var APOSTROPHES = /['‘’ʻʼ`´]/g;
+  var APOSTROPHES = /[__PPP_APOSTROPHES__]/g;
 
   Search.htmlToText = function (htmlString, anchor) {
     var page = new DOMParser().parseFromString(htmlString, "text/html");

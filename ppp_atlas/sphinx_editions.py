@@ -16,19 +16,11 @@ from pathlib import Path
 
 from sphinx.search import SearchLanguage
 
-from . import editions
+from . import config, editions
+from .uzbek import APOSTROPHES, fold_apostrophes
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEARCH_SCORER = Path(__file__).parent / "search-scorer.js"
-_STATE = {"language": editions.SOURCE_LANGUAGE}
-
-_APOSTROPHE_CLASS = "'‘’ʻʼ`´"
-_FOLD = re.compile(f"(?<=\\w)[{_APOSTROPHE_CLASS}](?=\\w)")
-
-
-def fold_apostrophes(text: str) -> str:
-    """``oʻzbek``, ``o'zbek`` and ``o‘zbek`` all become ``ozbek`` (for the search index)."""
-    return _FOLD.sub("", text)
 
 
 class SearchUzbek(SearchLanguage):
@@ -40,16 +32,16 @@ class SearchUzbek(SearchLanguage):
     js_splitter_code = r"""
 function splitQuery(query) {
   return query
-    .replace(/(?<=[\p{Letter}\p{Number}])['‘’ʻʼ`´](?=[\p{Letter}\p{Number}])/gu, "")
+    .replace(/(?<=[\p{Letter}\p{Number}])[APOSTROPHES](?=[\p{Letter}\p{Number}])/gu, "")
     .split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu)
     .filter(term => term);
 }
-"""
+""".replace("APOSTROPHES", APOSTROPHES)
     js_stemmer_code = r"""
 var Stemmer = function() {
-  this.stemWord = function(w) { return w.replace(/['‘’ʻʼ`´]/g, "").toLowerCase(); };
+  this.stemWord = function(w) { return w.replace(/[APOSTROPHES]/g, "").toLowerCase(); };
 };
-"""
+""".replace("APOSTROPHES", APOSTROPHES)
 
     def split(self, input: str) -> list[str]:
         return self._word_re.findall(fold_apostrophes(input))
@@ -58,10 +50,21 @@ var Stemmer = function() {
         return fold_apostrophes(word).replace("ʻ", "").replace("ʼ", "").lower()
 
 
-def _search_scorer(app, config):
+def _search_scorer(app, settings):
     """The book's search ranking and excerpts (``search-scorer.js``: a page whose title holds the
-    word first; excerpts from the article's text in the edition's language, never the header)."""
-    config.html_search_scorer = str(SEARCH_SCORER)
+    word first; excerpts from the article's text in the edition's language, never the header),
+    with the apostrophes of :mod:`ppp_atlas.uzbek` filled in, written beside the compiled catalogs."""
+    import hashlib
+
+    text = SEARCH_SCORER.read_text(encoding="utf-8").replace("__PPP_APOSTROPHES__", APOSTROPHES)
+    target = editions.generated_locales() / SEARCH_SCORER.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    settings.html_search_scorer = str(target)
+    # Sphinx does not rebuild when html_search_scorer's file changes, and a build with no page to
+    # write copies no static file: the scorer's digest is a setting of its own, which does rebuild
+    settings.ppp_search_scorer_digest = hashlib.sha256(text.encode()).hexdigest()
 
 
 # --- numbers ----------------------------------------------------------------------
@@ -136,46 +139,34 @@ def localise_text(value: str, lang: str) -> str | None:
     return editions.data_words(lang).get(value)
 
 
-def _patch_glue_numbers():
-    from myst_nb.core import variables
-    from myst_nb.ext.glue import crossref, roles
+def localise_plain_text(plain: str, fmt_spec: str, english: str, lang: str) -> str:
+    """A glued value (``plain``: its ``text/plain`` as the notebook glued it) as the edition's prose
+    writes it, given ``english``, myst-nb's formatting of it with ``fmt_spec``: numbers in the
+    edition's convention, ISO dates as dates (in English too), words from the edition's catalogs."""
+    if lang == editions.SOURCE_LANGUAGE:  # English prose writes a glued ISO date as a date too
+        return localise_date(english, lang) or english
+    from ast import literal_eval
 
-    original = variables.format_plain_text
-    if getattr(original, "ppp_localised", False):
-        return
-
-    def format_plain_text(text: str, fmt_spec: str) -> str:
-        english = original(text, fmt_spec)
-        lang = _STATE["language"]
-        if lang == editions.SOURCE_LANGUAGE:  # English prose writes a glued ISO date as a date too
-            return localise_date(english, lang) or english
-        from ast import literal_eval
-
-        try:
-            value = literal_eval(text)
-        except (SyntaxError, ValueError):
-            return english
-        if fmt_spec and fmt_spec[-1] in "dbcoxX" and isinstance(value, float):
-            value = int(value)
-        if isinstance(value, str):
-            return localise_text(value, lang) or english
-        return localise_number(value, fmt_spec, lang) or english
-
-    format_plain_text.ppp_localised = True
-    crossref.format_plain_text = format_plain_text
-    roles.format_plain_text = format_plain_text
+    try:
+        value = literal_eval(plain)
+    except (SyntaxError, ValueError):
+        return english
+    if fmt_spec and fmt_spec[-1] in "dbcoxX" and isinstance(value, float):
+        value = int(value)
+    if isinstance(value, str):
+        return localise_text(value, lang) or english
+    return localise_number(value, fmt_spec, lang) or english
 
 
 # --- interface and links between editions -----------------------------------------
 
-def _config_inited(app, config):
+def _config_inited(app, settings):
     from . import citations
 
-    lang = config.language or editions.SOURCE_LANGUAGE
-    _STATE["language"] = lang
+    lang = config.edition(settings.language)
     citations.set_language(lang)
-    config.templates_path.append(str(TEMPLATES))
-    options = config.html_theme_options
+    settings.templates_path.append(str(TEMPLATES))
+    options = settings.html_theme_options
     options["article_header_end"] = ["ppp-languages.html", "article-header-buttons.html"]
     # pydata-sphinx-theme 0.17 puts a search field and a second pair of sidebar toggles in its own
     # top navbar, which the book theme hides. Both themes' scripts bind only the first
@@ -183,10 +174,10 @@ def _config_inited(app, config):
     # (pydata-sphinx-theme#2451, sphinx-book-theme#935). With no navbar items the navbar is not
     # drawn at all, and the article header's toggles are the ones bound.
     options.setdefault("navbar_persistent", [])
-    if lang == editions.SOURCE_LANGUAGE and not config.html_last_updated_fmt:
+    if lang == editions.SOURCE_LANGUAGE and not settings.html_last_updated_fmt:
         # the date as the book writes dates in English ("24 November 2026"); the editions take
         # theirs from their catalogs (Sphinx's translated default format)
-        config.html_last_updated_fmt = "%-d %B %Y"
+        settings.html_last_updated_fmt = "%-d %B %Y"
     if lang != editions.SOURCE_LANGUAGE:
         from . import interface
 
@@ -197,20 +188,22 @@ def _config_inited(app, config):
         options["toc_title"] = chrome.get("Contents", "Contents")
 
 
-def page_url(lang: str, pagename: str) -> str:
-    """A page's path from the site root in one edition."""
-    return f"{editions.site_prefix(lang)}{pagename}.html"
+def book_url(app) -> str:
+    """The published site's address (the English edition's root), by :func:`ppp_atlas.config.book_url`
+    from the build's ``ppp_site_url`` and the one repository line of ``_config.yml``."""
+    return config.book_url(app.config.ppp_site_url, app.config.html_theme_options.get("repository_url", ""))
 
 
-def relative_url(from_lang: str, pagename: str, to_lang: str, to_page: str | None = None) -> str:
-    depth = page_url(from_lang, pagename).count("/")
-    return "../" * depth + page_url(to_lang, to_page or pagename)
+def edition_url(app) -> str:
+    """The address of this edition's root: the site's for English, with ``uz/`` or ``ru/``
+    after it for the translated editions (cite boxes, chart citations and PDFs use it)."""
+    return book_url(app) + config.site_prefix(config.edition(app.config.language))
 
 
 def _translate_toc_captions(app, doctree):
     """The part captions come from ``_toc.yml`` through sphinx-external-toc, which adds the
     toctrees after Sphinx has translated the page: translate them from the root page's catalog."""
-    lang = _STATE["language"]
+    lang = config.edition(app.config.language)
     if lang == editions.SOURCE_LANGUAGE or app.env.docname != app.config.root_doc:
         return
     from sphinx import addnodes
@@ -223,17 +216,15 @@ def _translate_toc_captions(app, doctree):
 
 
 def _page_context(app, pagename, templatename, context, doctree):
-    from .sphinx_ext import _book_url
-
-    lang = _STATE["language"]
+    lang = config.edition(app.config.language)
     words = editions.translator(lang, "ppp")
-    site = _book_url(app)
-    links = [f'<link rel="canonical" href="{html.escape(site + page_url(lang, pagename))}" />']
+    site = book_url(app)
+    links = [f'<link rel="canonical" href="{html.escape(site + config.page_url(lang, pagename))}" />']
     for other in editions.LANGUAGES:
         links.append(f'<link rel="alternate" hreflang="{editions.BCP47[other]}" '
-                     f'href="{html.escape(site + page_url(other, pagename))}" />')
+                     f'href="{html.escape(site + config.page_url(other, pagename))}" />')
     links.append(f'<link rel="alternate" hreflang="x-default" '
-                 f'href="{html.escape(site + page_url(editions.SOURCE_LANGUAGE, pagename))}" />')
+                 f'href="{html.escape(site + config.page_url(editions.SOURCE_LANGUAGE, pagename))}" />')
     context["metatags"] = context.get("metatags", "") + "\n".join(links) + "\n"
     items = []
     for other in editions.LANGUAGES:
@@ -246,7 +237,7 @@ def _page_context(app, pagename, templatename, context, doctree):
             items.append(f'<li><span class="ppp-language-current" aria-current="page" lang="{tag}">{name}</span></li>')
         else:
             label = words("Read this page in {language}").replace("{language}", editions.ENDONYMS[other])
-            items.append(f'<li><a href="{html.escape(relative_url(lang, pagename, other))}" hreflang="{tag}" '
+            items.append(f'<li><a href="{html.escape(config.relative_url(lang, pagename, other))}" hreflang="{tag}" '
                          f'lang="{tag}" rel="alternate" title="{html.escape(label)}">{name}</a></li>')
     context["ppp_languages_html"] = (
         f'<nav class="ppp-languages" aria-label="{html.escape(words("This page in other languages"))}">'
@@ -262,7 +253,7 @@ def _citation_words(app, doctree, docname):
 
     from . import bib
 
-    lang = _STATE["language"]
+    lang = config.edition(app.config.language)
     if lang == editions.SOURCE_LANGUAGE:
         return
     words = {bib.NO_DATE["en"]: bib.NO_DATE[lang], bib.ET_AL["en"]: bib.ET_AL[lang]}
@@ -289,10 +280,10 @@ def _own_translated_nodes(app, doctree):
 
 
 def setup(app):
-    _patch_glue_numbers()
     app.connect("doctree-read", _own_translated_nodes)
     app.add_search_language(SearchUzbek)
     app.connect("config-inited", _config_inited)
+    app.add_config_value("ppp_search_scorer_digest", "", "html")
     app.connect("config-inited", _search_scorer)
     app.connect("html-page-context", _page_context)
     app.connect("doctree-read", _translate_toc_captions)

@@ -21,7 +21,9 @@ from docutils.parsers.rst import Directive, directives
 
 from sphinx.util import logging as sphinx_logging
 
-from . import bibkeys, charts, citations, paths, svg, weights
+from . import bibkeys, charts, citations, config, paths, sphinx_editions, sphinx_glue, svg, weights
+# the chart node lives with the glue that pastes charts (sphinx_glue); named here too, as before
+from .sphinx_glue import chart_node, chart_placeholder, chart_translator, figure_script  # noqa: F401
 from .charts import MARKER, MIME_PLOTLY
 
 logger = sphinx_logging.getLogger(__name__)
@@ -60,43 +62,8 @@ class PlotlyMimeRenderer:
         return [chart_node(data.content, meta)]
 
 
-class chart_placeholder(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lowercase)
-    """A chart in a doctree; replaced by its rendered HTML once references are resolved."""
-
-
-def chart_node(html_part: str, meta: dict) -> nodes.Node:
-    """A chart in a page. Charts made by this version of :func:`ppp_atlas.chart` are rendered
-    by the build (translated, with their static drawings); older outputs keep their HTML."""
-    if meta.get("version", 1) >= 2:
-        return chart_placeholder("", meta=meta)
-    return nodes.raw("", html_part + figure_script(meta["id"], meta["figure"]), format="html", classes=["output", "text_html"])
-
-
-def figure_script(chart_id: str, figures) -> str:
-    """A chart's figure(s) as inert JSON (never executed)."""
-    # "<" written as \u003c: no "</script>" or "<!--" can end or confuse the block
-    payload = json.dumps(figures, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
-    return f'<script type="application/json" class="ppp-chart-json" data-for="{chart_id}">{payload}</script>'
-
-
-def chart_translator(app):
-    """The edition's translate function for chart strings: ``ppp_chart_translate`` if set
-    (a callable), else the edition's words: the chart box's fixed words (``ppp.po``), country
-    names from CLDR and everything else a chart shows (``charts.po``); English unchanged."""
-    from . import editions
-
-    custom = app.config.ppp_chart_translate
-    if callable(custom):
-        return custom
-    language = app.config.language or "en"
-    if language.startswith("en"):
-        return lambda text: text
-    words = {**editions.catalog(language, "ppp"), **editions.data_words(language)}
-    return lambda text: words.get(text, text) if isinstance(text, str) else text
-
-
 def _language(app) -> str:
-    return (app.config.language or "en").split("_")[0]
+    return config.edition(app.config.language)
 
 
 def _figures(meta, translate, lang):
@@ -133,7 +100,7 @@ def _render_charts(app, doctree, docname):
     depth = docname.count("/")
     static = "../" * depth + "_static/charts/"
     outdir = Path(app.outdir) / "_static" / "charts"
-    site = _site_url(app) if html_builder else ""
+    site = sphinx_editions.edition_url(app) if html_builder else ""
     book = app.config.html_title or app.config.project
     for node in placeholders:
         meta = node["meta"]
@@ -258,7 +225,7 @@ def _ppp_words(app):
     """The edition's translator for the book's own fixed words (``ppp.po``)."""
     from . import editions
 
-    return editions.translator(app.config.language or editions.SOURCE_LANGUAGE, "ppp")
+    return editions.translator(_language(app), "ppp")
 
 
 def _relative(app, from_doc, to_doc):
@@ -288,25 +255,9 @@ def _cite_box(app, pagename, templatename, context, doctree):
     if doctree is None or pagename in app.config.ppp_no_cite_box:
         return
     title = html.unescape(_strip_tags(context.get("title", "")))
-    url = _site_url(app) + pagename + ".html"
-    lang = app.config.language or "en"
+    url = sphinx_editions.edition_url(app) + pagename + ".html"
+    lang = _language(app)
     context["body"] = context.get("body", "") + citations.cite_box_html(title, url, pagename, _ppp_words(app), lang)
-
-
-def _book_url(app) -> str:
-    """The published site's address (the English edition's root), derived from the one
-    repository line in _config.yml (see :func:`ppp_atlas.editions.book_url`)."""
-    from . import editions
-
-    return editions.book_url(app.config.ppp_site_url, app.config.html_theme_options.get("repository_url", ""))
-
-
-def _site_url(app) -> str:
-    """The address of this edition's root: the site's for English, with ``uz/`` or ``ru/``
-    after it for the translated editions (cite boxes, chart citations and PDFs use it)."""
-    from . import editions
-
-    return _book_url(app) + editions.site_prefix(app.config.language or editions.SOURCE_LANGUAGE)
 
 
 def _strip_tags(text: str) -> str:
@@ -374,7 +325,7 @@ def _data_translator(env):
     """The edition's translator for the Data page (``locales/<lang>/LC_MESSAGES/data.po``)."""
     from . import editions
 
-    lang = env.config.language or editions.SOURCE_LANGUAGE
+    lang = config.edition(env.config.language)
     editions.note_catalog(env, lang, "data")
     return editions.translator(lang, "data")
 
@@ -407,13 +358,13 @@ class _LocalisedDataHtml(_DataHtml):
     renderer = ""
 
     def run(self):
-        from . import datadocs, editions
+        from . import datadocs
 
         env = self.state.document.settings.env
         for path in [paths.PACKAGE, *paths.DATA.glob("*.csv"), *paths.DATA.glob("schemas/*.json"),
                      *paths.DATA.glob("coding/*")]:
             env.note_dependency(str(path))
-        lang = env.config.language or editions.SOURCE_LANGUAGE
+        lang = config.edition(env.config.language)
         static = "../" * env.docname.count("/") + "_static/"
         block = getattr(datadocs, self.renderer)(_data_translator(env), lang)
         return [nodes.raw("", block.replace("{static}", static), format="html")]
@@ -446,13 +397,11 @@ class MovedCells(_LocalisedDataHtml):
 # --- the law as of a date, under every page's title (ppp_atlas/lawdate.py) ------------------
 
 def _law_note(app, pagename, templatename, context, doctree):
-    from . import editions, pdf
-
-    if doctree is None or pagename not in set(pdf.toc_order()) or pagename == app.config.root_doc:
+    if doctree is None or pagename not in config.toc_docnames() or pagename == app.config.root_doc:
         return
     from . import lawdate
 
-    note = lawdate.note_html(app.config.language or editions.SOURCE_LANGUAGE, pagename)
+    note = lawdate.note_html(_language(app), pagename)
     body = context.get("body", "")
     context["body"] = body.replace("</h1>", "</h1>" + note, 1) if "</h1>" in body else note + body
 
@@ -472,7 +421,7 @@ def _copy_assets(app, exception):
         (vendor / name).write_bytes(source.read_bytes())
     datadocs.write_downloads(static / "data")
     postprocess.write_root_redirect(Path(app.outdir), app.config.root_doc, app.config.html_title or app.config.project,
-                                    app.config.language or "en")
+                                    _language(app))
 
 
 def _finish_pages(app, exception):
@@ -483,89 +432,20 @@ def _finish_pages(app, exception):
         return
     from . import interface, postprocess
 
-    language = app.config.language or "en"
-    chrome = None if language.startswith("en") else interface.chrome_replacements(language)
+    language = _language(app)
+    chrome = None if language == config.SOURCE_LANGUAGE else interface.chrome_replacements(language)
     postprocess.finish_site(Path(app.outdir), chrome=chrome)
 
 
-# --- glue from other documents -------------------------------------------------------
-# Chapters paste values and charts from notebooks with `path::key`. myst-nb 1.4 supports
-# that for `{glue}`, but `{glue:text}` needs an explicit format after the key (it splits
-# on the last colon), `{glue:figure}` has no cross-document form at all, `{glue}` takes the
-# document only as an option, and charts pasted
-# across documents skip mime plugins. All three are completed here, keeping myst-nb's own
-# pending-reference machinery.
-
-def _patch_glue():
-    from myst_nb.ext.glue import crossref as glue_crossref
-    from myst_nb.ext.glue import directives as glue_directives
-    from myst_nb.ext.glue import roles as glue_roles
-    from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref, glue_warning
-
-    text_run = glue_roles.PasteTextRole.run
-    if getattr(text_run, "ppp_patched", False):
-        return
-
-    def run_text(self):
-        _, sep, rest = self.text.partition("::")
-        if sep and ":" not in rest:
-            self.text += ":s"  # "s" formats any glued value as text
-        return text_run(self)
-
-    any_run = glue_directives.PasteAnyDirective.run
-
-    def run_any(self):
-        doc, sep, key = self.arguments[0].partition("::")
-        if sep and "doc" not in self.options:
-            self.arguments[0], self.options["doc"] = key, doc
-        return any_run(self)
-
-    figure_run = glue_directives.PasteFigureDirective.run
-
-    def run_figure(self):
-        doc, sep, key = self.arguments[0].partition("::")
-        if not sep:
-            return figure_run(self)
-        try:
-            ref = create_pending_glue_ref(self.document, self.source, self.line, doc, key)
-        except PendingGlueReferenceError as exc:
-            return [glue_warning(str(exc), self.document, self.line)]
-        figure = nodes.figure("", ref, classes=["ppp-glued-figure"])
-        self.set_source_info(figure)
-        if self.content:
-            holder = nodes.Element()
-            self.state.nested_parse(self.content, self.content_offset, holder)
-            if holder.children and isinstance(holder[0], nodes.paragraph):
-                first = holder[0]
-                caption = nodes.caption(first.rawsource, "", *first.children)
-                caption.source, caption.line = first.source, first.line
-                figure += caption
-                figure += holder.children[1:]
-        self.add_name(figure)
-        return [figure]
-
-    any_nodes = glue_crossref.generate_any_nodes
-
-    def chart_or_any_nodes(node, output, *args, **kwargs):
-        meta = output.get("metadata", {}).get("text/html", {}).get("ppp_chart")
-        if meta and "text/html" in output.get("data", {}):
-            return [chart_node(output["data"]["text/html"], meta)]
-        return any_nodes(node, output, *args, **kwargs)
-
-    glue_crossref.generate_any_nodes = chart_or_any_nodes
-    run_text.ppp_patched = True
-    glue_roles.PasteTextRole.run = run_text
-    glue_directives.PasteFigureDirective.run = run_figure
-    glue_directives.PasteAnyDirective.run = run_any
-
-
 def setup(app):
-    from . import pdf, sphinx_editions, sphinx_teaching
+    from . import patches, sphinx_pdf, sphinx_teaching
 
+    patches.require_versions()
+    patches.fast_plain_text()
     sphinx_editions.setup(app)
-    pdf.setup(app)
+    sphinx_pdf.setup(app)
+    sphinx_glue.setup(app)
     sphinx_teaching.setup(app)
-    _patch_glue()
     app.add_config_value("ppp_site_url", "", "html")
     app.add_config_value("ppp_bibliography_doc", "book/bibliography", "env")
     app.add_config_value("ppp_no_cite_box", [], "html")
@@ -605,8 +485,24 @@ def setup(app):
     app.connect("env-updated", _mystnb_css_before_writing)
     app.connect("builder-inited", _load_formatted_references)
     app.connect("build-finished", _save_formatted_references)
+    app.connect("build-finished", _keep_search_entries, priority=950)
     citations.register_style()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+
+
+def _keep_search_entries(app, exception):
+    """Sphinx 7.4 saves the environment after reading and feeds the search index's entries (the
+    glossary's terms among them) while writing, so an incremental build's index lost the entries of
+    every page it did not write again: the environment is saved once more when the build is done
+    (listed in ppp_atlas/patches.toml)."""
+    import pickle
+
+    from sphinx.application import ENV_PICKLE_FILENAME
+
+    saved = Path(app.doctreedir) / ENV_PICKLE_FILENAME
+    if exception is None and app.builder.format == "html" and saved.exists():
+        with saved.open("wb") as handle:
+            pickle.dump(app.env, handle, pickle.HIGHEST_PROTOCOL)
 
 
 def _load_formatted_references(app):
@@ -630,16 +526,11 @@ def _mystnb_css_before_writing(app, env):
     return []
 
 
-def release_tag() -> str:
-    """The git tag of the released book: ``v`` and CITATION.cff's ``version`` (the one place a version lives)."""
-    return "v" + citations.book_metadata()["version"]
-
-
-def _launch_release(app, config):
+def _launch_release(app, settings):
     """Binder launch buttons open the notebooks of the released book (its tag), not whatever
     ``main`` holds at the time a reader clicks. The theme builds the launch address from
     ``repository_branch``; the repository button and the cite boxes do not use it."""
-    config.html_theme_options["repository_branch"] = release_tag()
+    settings.html_theme_options["repository_branch"] = config.release_tag()
 
 
 def _add_static(app):

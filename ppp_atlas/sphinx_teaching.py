@@ -408,7 +408,7 @@ def _collect_charts(app, doctree, docname):
     chapter = docname.removeprefix("book/")
     if not docname.startswith("book/") or chapter not in teaching.chapters() or app.builder.format != "html":
         return
-    from .sphinx_ext import chart_placeholder, chart_translator
+    from .sphinx_glue import chart_placeholder, chart_translator
 
     translate = chart_translator(app)
     found = {}
@@ -496,9 +496,10 @@ def _write_files(app, exception):
         raise ExtensionError(f"no slide content for {', '.join(missing)}: build once from a clean environment")
     state_file.write_text(json.dumps(saved, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
     _copy_reveal(outdir / "_static" / "reveal")
-    from .sphinx_ext import _book_url
+    from . import config
 
-    teaching_slides.write_decks(outdir / SLIDES_DIR, lang, saved, _book_url(app),
+    book_url = config.book_url(app.config.ppp_site_url, app.config.html_theme_options.get("repository_url", ""))
+    teaching_slides.write_decks(outdir / SLIDES_DIR, lang, saved, book_url,
                                 app.config.html_title or app.config.project)
 
 
@@ -508,9 +509,9 @@ def _title_text(app, docname: str) -> str:
 
 
 def _site(app) -> str:
-    from .sphinx_ext import _site_url
+    from . import sphinx_editions
 
-    return _site_url(app)
+    return sphinx_editions.edition_url(app)
 
 
 _REMOTE_IMPORT = re.compile(rb'@import\s+(?:url\()?["\']?https?://[^;]*;')

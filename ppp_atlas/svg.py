@@ -18,13 +18,17 @@ from pathlib import Path
 
 from . import paths
 
-CACHE = paths.ROOT / "_build" / "svg-cache"
+#: ``PPP_SVG_CACHE`` points a build at another cache (the reproducibility test draws from nothing)
+CACHE = Path(os.environ.get("PPP_SVG_CACHE") or paths.ROOT / "_build" / "svg-cache")
 TOPOJSON_DIR = paths.ROOT / "_build" / "vendor"  # world_110m.json, copied from node_modules by `make assets`
 INK = "#222222"  # text colour of the drawings; the site's CSS turns it light in dark mode
+#: Bumped when a drawing made from the same figure would come out different (the cache key holds it)
+DRAWING = 2  # 2: traces carry a uid derived from the figure (plotly.js otherwise draws a random one)
 
 
 def key(figure: dict, width: int, height: int) -> str:
-    blob = json.dumps({"figure": figure, "width": width, "height": height}, sort_keys=True, separators=(",", ":"))
+    blob = json.dumps({"figure": figure, "width": width, "height": height, "drawing": DRAWING},
+                      sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -38,6 +42,11 @@ def _for_drawing(figure: dict) -> dict:
     figure.pop("config", None)
     layout = figure.setdefault("layout", {})
     layout["font"] = {**layout.get("font", {}), "color": INK}
+    # plotly.js names each trace's group after the trace's uid (``class="trace scatter trace95354b"``)
+    # and makes one up at random when the figure has none: derive it from the figure and the trace's place
+    digest = hashlib.sha256(json.dumps(figure, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    for number, trace in enumerate(figure.get("data", [])):
+        trace.setdefault("uid", hashlib.sha256(f"{digest}:{number}".encode()).hexdigest()[:6])
     return figure
 
 

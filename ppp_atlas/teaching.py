@@ -197,7 +197,7 @@ def check(bank_path: Path = BANK, package: Path = paths.PACKAGE, bibfile: Path =
     if problems:
         return problems  # the cross-checks below assume the schema's shape
 
-    from .pdf import toc_order
+    from .config import toc_order
 
     book = {doc.removeprefix("book/") for doc in toc_order() if doc.startswith("book/")}
     ids: set[str] = set()
@@ -821,10 +821,3 @@ def _data_texts(ed: _Edition, c: dict) -> list[str]:
                 if kind == "text" and isinstance(row.get(name), str):
                     texts.append(row[name])
     return texts
-
-
-def write_template(pot_dir: Path) -> None:
-    """``teaching.pot`` beside the pages' templates (called by ``make translations``)."""
-    from .interface import _pot
-
-    (pot_dir / f"{DOMAIN}.pot").write_text(_pot(messages()), encoding="utf-8")

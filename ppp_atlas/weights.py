@@ -23,7 +23,7 @@ import math
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-from . import paths
+from . import config, paths
 
 MAX_WEIGHT = 4       # each control runs from 0 (ignored) to 4 in whole steps
 DEFAULT_WEIGHT = 1   # equal weights
@@ -69,7 +69,7 @@ WORDS = {
 
 
 def _language(env) -> str:
-    return (env.config.language or "en").split("_")[0].split("-")[0]
+    return config.edition(env.config.language)
 
 
 def _format(value: float, language: str) -> str:

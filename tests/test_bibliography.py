@@ -116,22 +116,29 @@ def test_bibliography_shows_no_latex_and_no_english_placeholders_in_labels(site,
     class Text(HTMLParser):
         def __init__(self):
             super().__init__()
-            self.parts, self.labels, self._label = [], [], False
+            self.parts, self.labels, self._depth = [], [], 0  # depth inside a <span class="label">
 
         def handle_starttag(self, tag, attrs):
-            self._label = tag == "span" and "label" in (dict(attrs).get("class") or "").split()
+            if self._depth:
+                self._depth += 1
+            elif tag == "span" and "label" in (dict(attrs).get("class") or "").split():
+                self._depth = 1
+                self.labels.append("")
 
         def handle_endtag(self, tag):
-            self._label = False
+            if self._depth:
+                self._depth -= 1
 
         def handle_data(self, text):
             self.parts.append(text)
-            if self._label:
-                self.labels.append(text)
+            if self._depth:
+                self.labels[-1] += text
 
     page = Text()
     page.feed((site / edition / "book" / "bibliography.html").read_text(encoding="utf-8"))
     text = "".join(page.parts)
     assert re.findall(r"\\[A-Za-z]+", text) == []
+    # dates as a reader of the edition writes them (26 October 2023; 26.10.2023), not ISO codes
+    assert re.findall(r"(?<![\w/.-])\d{4}-\d\d-\d\d(?![\w/])", re.sub(r"https?://\S+", "", text)) == []
     assert len(page.labels) >= len(ENTRIES)
     assert [label for label in page.labels if "n.d." in label or "б. г." in label] == []

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from ppp_atlas import data
+from ppp_atlas import config, data
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ["introduction", "security-in-cis-law", "maturity-and-principles", "united-kingdom", "germany",
-            "united-states", "international-cases", "emergency-response", "design-elements", "codebook", "conclusions"]
+#: The pages of book/ that are not chapters (no learning objectives, questions or reference list).
+NOT_CHAPTERS = {"index", "glossary", "data", "legal-changes", "bibliography"}
+#: Every chapter, in reading order, from _toc.yml: a new chapter is checked without being named here.
+CHAPTERS = [doc.removeprefix("book/") for doc in config.toc_order()
+            if doc.startswith("book/") and doc.removeprefix("book/") not in NOT_CHAPTERS]
 ROLE_OR_CODE = re.compile(r"\{[a-z:]+\}`[^`]*`|`[^`]*`|```.*?```|\(https?://[^)]*\)|<[^>]+>|\[[^\]]*\]\([^)]*\)", re.S)
 NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w-]|\.\d)")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -18,6 +21,13 @@ NOT_FIGURES = re.compile(  # identifiers that look like numbers: dates, sections
     rf"\b\d{{1,2}}\s+(?:{MONTHS})\b|(?:{MONTHS})\s+\d{{1,2}}\b|§+\s*[\d\s,ffand.–-]+|"
     r"\b(?:[Ff]ootnotes?|[Aa]rt(?:icle)?s?\.?|No\.|Nos\.|Route|[Vv]ol(?:ume)?\.?|[Pp]p?\.|[Cc]hapter|[Ss]ection)\s*[\d\s,and–-]+|\d+\([A-Z0-9]+\)|\bof 100\b")
 YEARISH = re.compile(r"year|date|established|founded|era|status_year|adopted|period|start|end", re.I)
+
+
+def test_every_page_of_book_is_a_chapter_or_named_as_not_one():
+    pages = {p.stem for p in (ROOT / "book").glob("*.md")}
+    assert NOT_CHAPTERS <= pages, sorted(NOT_CHAPTERS - pages)
+    assert set(CHAPTERS) == pages - NOT_CHAPTERS, "a page of book/ that _toc.yml does not list"
+    assert len(CHAPTERS) >= 11
 
 
 def _text(name: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ppp_atlas import bib, coding, data, datadocs, editions, matrix
+from ppp_atlas import bib, coding, config, data, datadocs, editions, matrix
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
@@ -161,13 +161,11 @@ def test_verification_shares_leave_out_the_reference_tables_and_add_up():
 
 @pytest.mark.parametrize("lang", editions.LANGUAGES)
 def test_every_page_of_every_edition_states_the_law_as_of_one_date(lang):
-    from ppp_atlas import pdf
-
     if not (SITE / "index.html").exists():
         pytest.fail("no built site: run `make book` first (make test does)")
     date = editions.full_date(data.law_as_of(), lang)
-    for doc in pdf.toc_order()[1:]:
-        page = (SITE / editions.site_prefix(lang) / f"{doc}.html").read_text(encoding="utf-8")
+    for doc in config.toc_order()[1:]:
+        page = (SITE / config.site_prefix(lang) / f"{doc}.html").read_text(encoding="utf-8")
         note = re.search(r'<p class="ppp-law-as-of">(.*?)</p>', page, re.S)
         assert note, f"{lang}/{doc}: no statement of the law's date"
         assert date in note.group(1), f"{lang}/{doc}: {note.group(1)!r} lacks {date!r}"
@@ -178,7 +176,7 @@ def test_every_page_of_every_edition_states_the_law_as_of_one_date(lang):
 def test_the_codebook_page_shows_the_agreement_of_the_data(lang):
     if not (SITE / "index.html").exists():
         pytest.fail("no built site: run `make book` first (make test does)")
-    page = (SITE / editions.site_prefix(lang) / "book" / "codebook.html").read_text(encoding="utf-8")
+    page = (SITE / config.site_prefix(lang) / "book" / "codebook.html").read_text(encoding="utf-8")
     tables = pd.read_html(io.StringIO(page.replace("&#x27;", "'")), attrs={"class": "ppp-dictionary ppp-agreement"}, thousands=None,
                           decimal="," if lang != "en" else ".")
     by_table = tables[0].set_index(tables[0].columns[0])

@@ -147,3 +147,21 @@ def test_data_readme_is_current():
 
     readme = (DATA / "README.md").read_text(encoding="utf-8")
     assert readme == datadocs.readme_markdown(), "data/README.md is stale: run `python -m ppp_atlas.datadocs`"
+
+
+def test_the_international_cases_heatmap_names_every_country_with_a_case():
+    """The notebook types the heatmap's row order by hand (ORDER); a country added to
+    country-cases.csv and not to ORDER would silently drop out of the chart and of its glued counts."""
+    import ast
+    import json
+
+    notebook = json.loads((ROOT / "notebooks" / "international-cases.ipynb").read_text(encoding="utf-8"))
+    order = None
+    for cell in notebook["cells"]:
+        for node in ast.walk(ast.parse("".join(cell["source"]))) if cell["cell_type"] == "code" else ():
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "ORDER" for t in node.targets):
+                order = ast.literal_eval(node.value)
+    assert order, "the notebook's ORDER list was not found"
+    countries = set(data.load("country-cases")["iso3"])
+    assert countries == set(order), {"not in ORDER": sorted(countries - set(order)),
+                                     "in ORDER without a case": sorted(set(order) - countries)}

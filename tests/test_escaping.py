@@ -15,7 +15,7 @@ import plotly.express as px
 import pytest
 
 import browser
-from ppp_atlas import charts, data, sphinx_ext
+from ppp_atlas import charts, data, sphinx_ext, table_style
 
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script></script><b>bold</b>'
 
@@ -36,7 +36,7 @@ def hostile_page(data_copy, site):
                         y_title="Count", sources=["ISO3166"], alt="The first bar's label is hostile markup.", glue=False)
     _, metadata = made._repr_mimebundle_()
     chart_html = sphinx_ext.standalone_chart_html(metadata["text/html"]["ppp_chart"])
-    styler_html = frame.head(2)[["row_id", "note"]].style.hide(axis="index").to_html()
+    styler_html = table_style(frame.head(2)[["row_id", "note"]]).hide(axis="index").to_html()
     folder = data_copy / "page"
     folder.mkdir()
     (folder / "_static").symlink_to(site / "_static", target_is_directory=True)
@@ -139,7 +139,7 @@ def _markup_like_page(data_copy):
                         alt=f"The caption quotes a note: {MARKUP_LIKE[0]}.")
     _, metadata = made._repr_mimebundle_()
     chart_html = sphinx_ext.standalone_chart_html(metadata["text/html"]["ppp_chart"])  # as the build renders it
-    styler_html = frame.head(len(MARKUP_LIKE))[["row_id", "note"]].style.hide(axis="index").to_html()
+    styler_html = table_style(frame.head(len(MARKUP_LIKE))[["row_id", "note"]]).hide(axis="index").to_html()
     glued = "".join(f'<p class="glued">{_html.escape(v, quote=False)}</p>' for v in MARKUP_LIKE)  # as docutils writes text
     return (THEME_HEAD + '<body><button onclick="window.print()">print</button>'
             '<a class="reference external" href="https://example.org/">out</a>'
@@ -239,11 +239,11 @@ def test_notebook_tables_escape_data_in_cells_they_format_and_in_their_labels():
     frame = pd.DataFrame({"note": ['Singapore <script>alert(1)</script> a "quoted" attr=', None], "n": [1500.0, None]},
                          index=['Spain onclick="x()" < 5 staff', "ok"])
     # a notebook's own formatter with na_rep: pandas would skip its escape option here
-    styled = frame.style.format({"n": lambda v: "" if pd.isna(v) else f"{v:,.0f}"}, na_rep="").to_html()
+    styled = table_style(frame).format({"n": lambda v: "" if pd.isna(v) else f"{v:,.0f}"}, na_rep="").to_html()
     assert "<script>alert(1)" not in styled and "&lt;script&gt;alert(1)&lt;/script&gt;" in styled
     assert 'onclick="x()" <' not in styled and "Spain onclick=&#34;x()&#34; &lt; 5 staff" in styled
     assert ">1,500<" in styled
     frame.columns = ["<b>note</b>", "n"]
-    assert "&lt;b&gt;note&lt;/b&gt;" in frame.style.to_html()
+    assert "&lt;b&gt;note&lt;/b&gt;" in table_style(frame).to_html()
     cells, _ = _texts(postprocess.process_page(THEME_HEAD + f"<body>{styled}</body></html>"), "td")
     assert 'Singapore <script>alert(1)</script> a "quoted" attr=' in cells

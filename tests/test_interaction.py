@@ -362,3 +362,29 @@ def test_every_visible_control_does_its_job(chromium, base_url, edition, kind, w
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_page_contents_highlight_the_section_being_read(chromium, base_url, edition):
+    """On a desktop, as the reader scrolls a long chapter so that each section in turn comes to
+    the top of the window, the right-hand contents mark that section (its entry is the last one
+    marked active), every one of them."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{base_url}/{EDITIONS[edition]}book/united-kingdom.html", wait_until="load")
+        targets = page.eval_on_selector_all("#pst-page-toc-nav a.nav-link", "els => els.map(e => e.getAttribute('href'))")
+        assert len(targets) >= 10
+        wrong = []
+        for target in targets:
+            page.evaluate("h => { const t = document.getElementById(decodeURIComponent(h.slice(1)));"
+                          " window.scrollTo(0, t.getBoundingClientRect().top + window.scrollY - 80); }", target)
+            try:
+                page.wait_for_function(
+                    "h => { const a = document.querySelectorAll('#pst-page-toc-nav a.nav-link.active');"
+                    " return a.length && a[a.length - 1].getAttribute('href') === h; }", arg=target, timeout=3000)
+            except Exception:
+                wrong.append((target, page.eval_on_selector_all(
+                    "#pst-page-toc-nav a.nav-link.active", "els => els.map(e => e.getAttribute('href'))")))
+        assert wrong == []
+    finally:
+        page.close()

@@ -63,6 +63,41 @@ def test_glued_dates_read_as_dates_in_every_edition(site):
     assert "3 апреля 2017 г." in russian
 
 
+_PASTED = re.compile(r'<span class="pasted-text">([^<]*)</span>')
+
+
+@pytest.mark.parametrize("lang", ["uz", "ru"])
+def test_glued_numbers_are_written_as_each_edition_writes_them(site, lang):
+    """A number a chapter pastes from a notebook is written as the edition writes numbers: 84.8 is
+    84,8; 170,000 is 170 000 (CLDR's group sign); a year stays 2017 (ppp_atlas/sphinx_glue.py)."""
+    from babel.numbers import get_group_symbol
+
+    from collections import Counter
+
+    group = get_group_symbol(lang)
+    decimals = grouped = 0
+    for english_page in sorted((site / "book").glob("*.html")):
+        english = _PASTED.findall(english_page.read_text(encoding="utf-8"))
+        edition = _PASTED.findall((site / lang / "book" / english_page.name).read_text(encoding="utf-8"))
+        assert len(english) == len(edition), english_page.name  # the same values, in the edition's word order
+        wanted = Counter()
+        for ours in english:
+            if re.fullmatch(r"\d+\.0", ours):  # a whole number glued as a float: the editions drop ".0"
+                wanted[ours[:-2]] += 1
+            elif re.fullmatch(r"\d+\.\d+", ours):
+                wanted[ours.replace(".", ",")] += 1
+                decimals += 1
+            elif re.fullmatch(r"\d{1,3}(?:,\d{3})+", ours) and int(ours.replace(",", "")) >= 10000:
+                wanted[ours.replace(",", group)] += 1
+                grouped += 1
+            elif re.fullmatch(r"(?:19|20)\d\d", ours):
+                wanted[ours] += 1
+        missing = wanted - Counter(edition)
+        assert not missing, (english_page.name, dict(missing))
+        assert not [t for t in edition if re.fullmatch(r"\d+\.\d+|\d{1,3}(?:,\d{3})+", t)], english_page.name
+    assert decimals >= 10 and grouped >= 3, (decimals, grouped)
+
+
 def test_english_dates_are_written_day_month_year_with_babel():
     from ppp_atlas import sphinx_editions
 

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.express as px
 import pytest
 
-from ppp_atlas import bib, build, charts, citations, postprocess
+from ppp_atlas import bib, build, charts, citations, config, patches, postprocess, table_style
 
 FRAME = pd.DataFrame({"year": [2017, 2018], "killed": [147, 91]})
 
@@ -184,6 +184,15 @@ def test_notebook_inputs_follow_the_tables_a_notebook_loads(tmp_path, monkeypatc
     assert build._LOAD.findall('x = load(\\"countries\\")') == ["countries"]
 
 
+def test_the_modules_a_notebook_runs_are_derived_from_the_imports():
+    """A change to a module a notebook's kernel imports re-executes the notebooks; the set is read
+    from the notebooks' and the modules' imports, so a new import cannot be missed."""
+    modules = build.notebook_modules()
+    assert {"__init__", "charts", "countries", "data", "matrix", "bib", "paths"} <= modules
+    assert {"sphinx_ext", "build", "pdf", "postprocess", "editions"}.isdisjoint(modules)
+    assert build._package_imports("countries") >= {"data", "paths"}  # data: imported inside a function
+
+
 # --- post-processing of the built pages ---------------------------------------------------
 
 PAGE = """<!DOCTYPE html>
@@ -250,7 +259,7 @@ def test_chart_escapes_text_from_data_in_the_figure_but_keeps_line_breaks():
 
 def test_notebook_tables_escape_markup_in_data():
     frame = pd.DataFrame({"note": ["<script>alert(1)</script>"]})
-    assert "<script>alert(1)" not in frame.style.to_html() and "&lt;script&gt;" in frame.style.to_html()
+    assert "<script>alert(1)" not in table_style(frame).to_html() and "&lt;script&gt;" in table_style(frame).to_html()
 
 
 def test_rebuild_prunes_outputs_of_removed_pages_and_renamed_static_files(tmp_path):
@@ -267,7 +276,7 @@ def test_rebuild_prunes_outputs_of_removed_pages_and_renamed_static_files(tmp_pa
 def test_plain_text_fast_path_gives_what_full_latex_decoding_gives():
     from pybtex.richtext import Text
 
-    citations.register_style()
+    patches.fast_plain_text()
     full = Text.from_latex.__func__.full
     values = [v for entry in bib.entries().values() for v in entry.fields.values()]
     values += ["Bundesministerium für Wirtschaft", "A -- B", "``q''", "x~y", "{Protected} text", "50\\%", ""]
@@ -303,7 +312,7 @@ def test_chart_data_table_and_csv_download_carry_the_edition_s_titles_and_labels
 def test_notebook_tables_are_rewritten_in_the_edition_s_words_and_unchanged_in_english():
     from ppp_atlas import tables
 
-    styler = pd.DataFrame({"Status": ["confirmed", "it's <b>"], "Count": [3, 4]}).style.hide(axis="index")
+    styler = table_style(pd.DataFrame({"Status": ["confirmed", "it's <b>"], "Count": [3, 4]})).hide(axis="index")
     markup = styler.to_html()
     assert tables.is_table(markup) and tables.translate_table_html(markup, lambda s: s) == markup
     assert tables.table_strings(markup) == ["Status", "Count", "confirmed", "it's <b>"]
@@ -339,5 +348,44 @@ def test_gost_cite_form_names_the_electronic_text_before_the_containing_book(lan
     title, rest = gost.split(" / ", 1)
     assert title == "Германия"
     authors, rest = rest.split(f". – {words} // ", 1)
-    assert authors and rest.startswith(citations.book_metadata()["title"])
+    assert authors and rest.startswith(config.book_metadata()["title"])
     assert rest.endswith(").") and "URL: https://example.org/ru/book/germany.html" in rest
+
+
+def test_no_module_of_the_package_hides_an_import():
+    """The layer contract (``make layers``, .importlinter) sees every import, also inside functions,
+    but not one made by name at run time: the package makes none."""
+    import re
+
+    found = [f"{path.name}:{n}" for path in sorted((build.paths.ROOT / "ppp_atlas").glob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"\bimport_module\(|\b__import__\(|importlib\.import_module", line)]
+    assert found == []
+
+
+def test_importing_the_package_changes_no_other_library():
+    """``import ppp_atlas`` (as every notebook does) leaves pandas as it was: the book's tables
+    are made by ``ppp_atlas.table``, a Styler of its own."""
+    import subprocess
+    import sys
+
+    code = ("import pandas as pd; from pandas.io.formats.style import Styler; before = dict(vars(Styler)); "
+            "escape = pd.get_option('styler.format.escape'); import ppp_atlas; "
+            "assert dict(vars(Styler)) == before and pd.get_option('styler.format.escape') == escape; "
+            "t = ppp_atlas.table_style(pd.DataFrame({'a': ['<b>']})); "
+            "assert isinstance(t, Styler) and '&lt;b&gt;' in t.to_html() and repr(t) == '<Styler: 1 rows x 1 columns>'; "
+            "assert t.uuid.startswith('ppp') and t.uuid == ppp_atlas.table_style(pd.DataFrame({'a': ['<b>']})).uuid[:-1] + '1'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_search_index_keeps_no_word_of_a_removed_page(tmp_path):
+    """An incremental build leaves ``"word":[]`` in searchindex.js, a clean build none: the
+    rebuild's index is made the clean build's, byte for byte."""
+    import json
+
+    clean = {"docnames": ["a"], "terms": {"kept": 0, "also": [0]}, "titleterms": {"title": 0}}
+    stale = {"docnames": ["a"], "terms": {"kept": 0, "also": [0], "gone": []}, "titleterms": {"title": 0, "old": []}}
+    (tmp_path / "searchindex.js").write_text("Search.setIndex(" + json.dumps(stale, sort_keys=True) + ")")
+    assert postprocess.prune_search_index(tmp_path) == 2
+    assert (tmp_path / "searchindex.js").read_text() == "Search.setIndex(" + json.dumps(clean, sort_keys=True) + ")"
+    assert postprocess.prune_search_index(tmp_path) == 0

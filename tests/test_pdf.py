@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from ppp_atlas import editions, pdf
+from ppp_atlas import config, editions, pdf
 
 MAX_BOOK_BYTES = 15_000_000
 LANGS = editions.LANGUAGES
 
 
 def edition_root(site: Path, lang: str) -> Path:
-    return site / editions.site_prefix(lang)
+    return site / config.site_prefix(lang)
 
 
 @lru_cache(maxsize=None)
@@ -110,7 +110,7 @@ def headings(page: Path) -> list[tuple[int, str]]:
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_page_links_its_own_pdf_and_the_books(site, lang):
     missing = []
-    for doc in pdf.toc_order():
+    for doc in config.toc_order():
         page = edition_root(site, lang) / f"{doc}.html"
         markup = page.read_text(encoding="utf-8")
         nav = re.search(r'<nav class="ppp-pdf-links".*?</nav>', markup, flags=re.S)
@@ -146,7 +146,7 @@ def test_the_print_button_draws_every_chart_first():
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_book_holds_every_page_with_title_page_and_contents(site, lang):
     r = reader(book(site, lang))
-    chapters = [len(reader(chapter(site, lang, doc)).pages) - 1 for doc in pdf.toc_order()]  # less their title page
+    chapters = [len(reader(chapter(site, lang, doc)).pages) - 1 for doc in config.toc_order()]  # less their title page
     front = len(r.pages) - sum(chapters)
     assert 2 <= front <= 8, f"{len(r.pages)} pages, {sum(chapters)} of them the chapters'"
     assert len(r.pages) > 100
@@ -158,7 +158,7 @@ def test_the_book_holds_every_page_with_title_page_and_contents(site, lang):
     contents = squash(" ".join(r.pages[i].extract_text() for i in range(1, front)))
     word = editions.translator(lang, "ppp")(pdf.WORDS["contents"])
     assert squash(word) in contents
-    for doc in pdf.toc_order():
+    for doc in config.toc_order():
         h1 = headings(edition_root(site, lang) / f"{doc}.html")[0][1]
         assert squash(h1) in contents, f"{doc}: {h1!r} not in the contents"
 
@@ -169,10 +169,10 @@ def test_the_book_has_bookmarks_for_every_part_chapter_and_section(site, lang):
     titles = outline_titles(r)
     top = [str(item.title) for item in r.outline if not isinstance(item, list)]
     captions = editions.catalog(lang, "book/index")
-    for caption, _ in pdf.toc_parts()[1:]:
+    for caption, _ in config.toc_parts()[1:]:
         assert captions.get(caption, caption) in top
     missing = []
-    for doc in pdf.toc_order():
+    for doc in config.toc_order():
         for level, text in headings(edition_root(site, lang) / f"{doc}.html"):
             if text not in titles:
                 missing.append(f"{doc}: h{level} {text!r}")
@@ -187,7 +187,7 @@ def test_the_book_is_tagged_titled_in_its_language_with_fonts_embedded(site, lan
     assert catalog["/MarkInfo"]["/Marked"] is True or catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712
     root = catalog["/StructTreeRoot"].get_object()
     document = root["/K"].get_object()
-    assert document["/S"] == "/Document" and len(document["/K"]) >= len(pdf.toc_order())
+    assert document["/S"] == "/Document" and len(document["/K"]) >= len(config.toc_order())
     nums = root["/ParentTree"].get_object()["/Nums"]
     assert len(nums) // 2 >= len(r.pages)
     assert sum("/StructParents" in page for page in r.pages) >= 0.95 * len(r.pages)
@@ -252,7 +252,7 @@ def _axis_titles(page: Path) -> list[list[str]]:
 
 def test_every_chart_is_drawn_as_text_even_far_down_the_page(site):
     checked = 0
-    for doc in pdf.toc_order():
+    for doc in config.toc_order():
         charts = _axis_titles(site / f"{doc}.html")
         if not charts:
             continue
@@ -276,7 +276,7 @@ def test_a_chapter_pdf_is_a_handout_with_header_footer_and_no_code(site):
     assert squash(pdf.WORDS["how_to_cite"]) in first and squash(title) in first
     second = squash(r.pages[1].extract_text())
     assert squash(pdf.book_title("en")) in second  # running header
-    assert squash(pdf.site_url() + doc + ".html") in second  # footer: the chapter's citation and address
+    assert squash(config.site_url() + doc + ".html") in second  # footer: the chapter's citation and address
     text = text_of(path)
     assert "import " not in text and "glue(" not in text  # code cells hidden
     assert "127.0.0.1" not in " ".join(str(a.get_object().get("/A", {}).get("/URI", ""))
@@ -287,8 +287,8 @@ def test_a_chapter_pdf_is_a_handout_with_header_footer_and_no_code(site):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_page_has_its_pdf(site, lang):
-    sizes = {doc: chapter(site, lang, doc).stat().st_size for doc in pdf.toc_order() if chapter(site, lang, doc).exists()}
-    assert set(sizes) == set(pdf.toc_order())
+    sizes = {doc: chapter(site, lang, doc).stat().st_size for doc in config.toc_order() if chapter(site, lang, doc).exists()}
+    assert set(sizes) == set(config.toc_order())
     assert all(size > 20_000 for size in sizes.values())
 
 
@@ -348,12 +348,12 @@ def test_the_book_leaves_out_the_chapters_title_pages(site, lang):
     for item in outline_items(r):
         starts.setdefault(str(item.title), r.get_destination_page_number(item))
     checked = 0
-    for doc in pdf.toc_order():
+    for doc in config.toc_order():
         h1 = headings(edition_root(site, lang) / f"{doc}.html")[0][1]
         text = squash(r.pages[starts[h1]].extract_text())
         assert squash(h1)[:30] in text and chapter_of not in text, doc
         checked += 1
-    assert checked == len(pdf.toc_order())
+    assert checked == len(config.toc_order())
     first = squash(reader(chapter(site, lang, "book/germany")).pages[0].extract_text())
     assert chapter_of in first
 
@@ -392,3 +392,47 @@ def test_the_pdfs_are_printed_by_the_headless_shell_where_it_is_installed(monkey
     key = pdf.shapers_digest()
     monkeypatch.setattr(chromium, "HEADLESS_SHELL", str(shell))
     assert pdf.shapers_digest() != key
+
+
+def test_structure_element_names_do_not_depend_on_the_printing_tab():
+    """Chromium names structure elements after DOM nodes (``node00002181``), whose numbers depend on
+    what the tab printed before: the assembly renames them in document order, and the names a table
+    cell gives its header cells with them."""
+    from pikepdf import Array, Dictionary, Name, String
+
+    def tree(first: int):
+        header = Dictionary(S=Name.TH, ID=String(f"node{first:08d}"), K=1)
+        cell = Dictionary(S=Name.TD, ID=String(f"node{first + 7:08d}"), K=0,
+                          A=Array([Dictionary(O=Name.Table, Headers=Array([String(f"node{first:08d}")]))]))
+        table = Dictionary(S=Name.Table, ID=String(f"node{first + 3:08d}"), K=Array([header, cell]))
+        return Dictionary(S=Name.Document, K=Array([table, Dictionary(Type=Name.MCR, MCID=2)]))
+
+    one, other = tree(2181), tree(16302)
+    assert pdf._number_structure_ids(one) == pdf._number_structure_ids(other) == 3
+    second_part = tree(2181)  # printed in another tab, with the same numbers: named after the first
+    assert pdf._number_structure_ids(second_part, 4) == 3
+    assert [str(h) for h in second_part.K[0].K[1].A[0].Headers] == ["node00000005"]
+    names = lambda d: [str(d.K[0].ID), str(d.K[0].K[0].ID), str(d.K[0].K[1].ID)]  # noqa: E731
+    assert names(one) == names(other) == ["node00000001", "node00000002", "node00000003"]
+    # the cell still names its header cell
+    assert [str(h) for h in one.K[0].K[1].A[0].Headers] == [str(one.K[0].K[0].ID)] == ["node00000002"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_table_cell_names_header_cells_that_exist(site, lang):
+    """A table cell's /Headers name header cells by their /ID: after the assembly renames the ids
+    (one name per element of the whole book), each name still leads to a header cell."""
+    import pikepdf
+
+    with pikepdf.open(book(site, lang)) as document:
+        ids, headers = [], []
+        for obj in document.objects:
+            if isinstance(obj, pikepdf.Dictionary) and "/S" in obj:
+                if "/ID" in obj:
+                    ids.append(bytes(obj.ID))
+                attributes = obj.get("/A")
+                for attribute in (attributes if isinstance(attributes, pikepdf.Array) else [attributes]):
+                    if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                        headers += [bytes(h) for h in attribute.Headers]
+    assert len(ids) == len(set(ids)), "two structure elements of the book share a name"
+    assert len(headers) > 100 and set(headers) <= set(ids), sorted(set(headers) - set(ids))[:5]

@@ -13,13 +13,13 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject
 
-from ppp_atlas import bib, editions, pdf
+from ppp_atlas import bib, config, editions, pdf
 
 LANGS = editions.LANGUAGES
 
 
 def book(site: Path, lang: str) -> Path:
-    return site / editions.site_prefix(lang) / pdf.PDF_DIR / pdf.book_file(lang)
+    return site / config.site_prefix(lang) / pdf.PDF_DIR / pdf.book_file(lang)
 
 
 @lru_cache(maxsize=None)
@@ -52,11 +52,11 @@ def links(path: Path) -> list[dict]:
 
 
 def _book_page(uri: str, lang: str) -> bool:
-    site = pdf.site_url() + editions.site_prefix(lang)
+    site = config.site_url() + config.site_prefix(lang)
     if not uri.startswith(site):
         return False
     path = unquote(uri[len(site):].split("#")[0]).removesuffix(".html")
-    return path in set(pdf.toc_order())
+    return path in set(config.toc_order())
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -107,7 +107,7 @@ def test_the_contents_entries_link_to_their_pages(site, lang):
             # the page number the entry shows is the page it leads to (the title page is page 1)
             assert int(shown[-1]) == item["to"] + 1, (number, "".join(inside), item["to"])
             checked += 1
-    assert checked >= len(pdf.toc_order()), checked
+    assert checked >= len(config.toc_order()), checked
 
 
 def bib_urls() -> set[str]:
@@ -148,9 +148,9 @@ class _PdfLinks(HTMLParser):
 def test_every_link_to_a_pdf_says_the_files_real_size(site, lang):
     from babel.numbers import parse_decimal
 
-    root = site / editions.site_prefix(lang)
+    root = site / config.site_prefix(lang)
     checked = 0
-    for doc in pdf.toc_order() + ["book/data"]:
+    for doc in config.toc_order() + ["book/data"]:
         page = root / f"{doc}.html"
         parser = _PdfLinks()
         parser.feed(page.read_text(encoding="utf-8"))
@@ -166,7 +166,7 @@ def test_every_link_to_a_pdf_says_the_files_real_size(site, lang):
             assert decimal in match.group(1)
             assert match.group(2) == {"en": "MB", "uz": "MB", "ru": "МБ"}[lang] or unit == 1e3
             checked += 1
-    assert checked >= 2 * len(pdf.toc_order()), checked
+    assert checked >= 2 * len(config.toc_order()), checked
 
 
 def test_sizes_are_written_with_the_editions_units():
@@ -179,12 +179,12 @@ def test_sizes_are_written_with_the_editions_units():
 def test_a_pages_own_address_stays_a_link_to_the_website(site, lang):
     """The cite box's stable address of each page (and the title page's) names the website, in the
     book as in the page's own PDF: only links from one page to another lead inside the book."""
-    address = pdf.site_url() + editions.site_prefix(lang)
+    address = config.site_url() + config.site_prefix(lang)
     book_uris = {item["uri"] for item in links(book(site, lang)) if item["uri"]}
-    missing = [doc for doc in pdf.toc_order() if f"{address}{doc}.html" not in book_uris]
+    missing = [doc for doc in config.toc_order() if f"{address}{doc}.html" not in book_uris]
     assert missing == []
     doc = "book/germany"
-    own = site / editions.site_prefix(lang) / pdf.PDF_DIR / pdf.chapter_file(doc)
+    own = site / config.site_prefix(lang) / pdf.PDF_DIR / pdf.chapter_file(doc)
     found = links(own)
     assert f"{address}{doc}.html" in {item["uri"] for item in found}
     assert all(item["to"] is None or item["to"] >= 0 for item in found)

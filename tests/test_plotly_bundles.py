@@ -101,6 +101,37 @@ def _map_figures(site: Path):
                 yield name, fig
 
 
+def _geo_layouts(fig: dict) -> list[dict]:
+    """Each map's geo settings as plotly.js reads them: its template's under its own."""
+    layout = fig["layout"]
+    base = ((layout.get("template") or {}).get("layout") or {}).get("geo") or {}
+    keys = [k for k in layout if k.startswith("geo") and isinstance(layout[k], dict)] or ["geo"]
+    return [{**base, **layout.get(k, {})} for k in keys]
+
+
+def test_the_maps_draw_only_the_outlines_the_site_serves(site):
+    """The site serves world_110m with only the layers in assets/world-outlines.py's KEEP
+    (countries, land): every map shows no coastline, ocean, lake, river or subunit (plotly.js
+    would read a layer the file does not hold), and the served file has exactly those layers."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("world_outlines", ASSETS / "world-outlines.py")
+    outlines = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(outlines)
+    served = json.loads((site / "_static" / "vendor" / "world_110m.json").read_text(encoding="utf-8"))
+    assert sorted(served["objects"]) == sorted(outlines.KEEP)
+    layers = {"showcoastlines": "coastlines", "showocean": "ocean", "showlakes": "lakes", "showrivers": "rivers",
+              "showsubunits": "subunits", "showland": "land", "showcountries": "countries"}
+    maps, drawn = 0, set()
+    for name, fig in _map_figures(site):
+        maps += 1
+        for layout in _geo_layouts(fig):
+            assert layout.get("showcoastlines") is False, (name, "plotly.js draws coastlines unless told not to")
+            drawn |= {layer for flag, layer in layers.items() if layout.get(flag)}
+    assert maps >= 2
+    assert drawn <= set(outlines.KEEP), drawn
+
+
 def test_the_map_bundle_swaps_only_what_no_map_uses(site):
     """The map bundle carries stand-ins for plotly.js's country-name lookup and for
     d3-geo-projection: every map gives its countries as ISO-3 codes and uses a projection that
@@ -117,12 +148,11 @@ def test_the_map_bundle_swaps_only_what_no_map_uses(site):
     maps, problems = 0, []
     for name, fig in _map_figures(site):
         maps += 1
-        for key, layout in fig["layout"].items():
-            if key.startswith("geo") and isinstance(layout, dict):
-                projection = (layout.get("projection") or {}).get("type", "equirectangular")
-                method = "geo" + proj_names[projection][0].upper() + proj_names[projection][1:]
-                if method not in provided:
-                    problems.append((name, "projection", projection))
+        for layout in _geo_layouts(fig):
+            projection = (layout.get("projection") or {}).get("type", "equirectangular")
+            method = "geo" + proj_names[projection][0].upper() + proj_names[projection][1:]
+            if method not in provided:
+                problems.append((name, "projection", projection))
         for trace in fig["data"]:
             if trace.get("locations") is not None and trace.get("locationmode") != "ISO-3":
                 problems.append((name, "locationmode", trace.get("locationmode")))

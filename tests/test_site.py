@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ppp_atlas import build, editions
+from ppp_atlas import config, editions
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL_ASSET = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="(?:https?:)?//', re.I)
@@ -24,7 +24,7 @@ def _html_pages(site):
 EDITION_ROOTS = [""] + [f"{lang}/" for lang in editions.TRANSLATIONS]
 
 
-@pytest.mark.parametrize("docname", sorted(build.toc_docnames()))
+@pytest.mark.parametrize("docname", sorted(config.toc_docnames()))
 def test_every_toc_entry_is_built(site, docname):
     assert (site / f"{docname}.html").exists()
 
@@ -48,9 +48,12 @@ def test_plotly_and_topojson_are_served_once_from_static(site):
     for root in EDITION_ROOTS:  # each edition is a complete site of its own, once
         assert (site / root / "_static/vendor/plotly-ppp.min.js").stat().st_size > 400_000
         assert (site / root / "_static/vendor/world_110m.json").exists()
-        # the map bundle is the larger one, so pages without maps never load the map code
-        assert (site / root / "_static/vendor/plotly-ppp-geo.min.js").stat().st_size > \
-            (site / root / "_static/vendor/plotly-ppp.min.js").stat().st_size
+        # the map code (d3-geo's paths and projections, the scattergeo trace) is in the map bundle
+        # only, so pages without maps never load it
+        main_code = (site / root / "_static/vendor/plotly-ppp.min.js").read_text(encoding="utf-8")
+        map_code = (site / root / "_static/vendor/plotly-ppp-geo.min.js").read_text(encoding="utf-8")
+        for marker in ("geoPath", "naturalEarth", "scattergeo"):
+            assert marker in map_code and marker not in main_code, marker
     bundles = sorted(b.relative_to(site).as_posix() for b in site.rglob("plotly*.js"))
     assert bundles == sorted(f"{root}_static/vendor/{name}" for root in EDITION_ROOTS
                              for name in ("plotly-ppp-geo.min.js", "plotly-ppp.min.js"))
@@ -93,7 +96,7 @@ def test_every_chart_has_its_drawing_caption_link_table_csv_and_svg(site):
         # depth below the page's own edition root (uz/ and ru/ have their own _static)
         lang = rel.split("/")[0] if rel.split("/")[0] in editions.TRANSLATIONS else "en"
         depth = rel.count("/") - (0 if lang == "en" else 1)
-        root = site / editions.site_prefix(lang)
+        root = site / config.site_prefix(lang)
         w = editions.translator(lang, "ppp")  # the chart box's words in the page's edition
         data_summary = re.escape(w("Data behind this chart ({rows} rows)")).replace(re.escape("{rows}"), r"\d+")
         data_summary = data_summary.replace("rows\\)", "rows?\\)")
@@ -328,13 +331,11 @@ def test_one_release_date_everywhere(site):
     from babel.dates import format_date
     from pypdf import PdfReader
 
-    from ppp_atlas import citations
-
-    meta = citations.book_metadata()
+    meta = config.book_metadata()
     released = datetime.date.fromisoformat(meta["date"])
     words = {"en": format_date(released, "d MMMM y", locale="en"), "ru": format_date(released, "d MMMM y", locale="ru")}
     for lang in editions.LANGUAGES:
-        page = (site / editions.site_prefix(lang) / "book" / "germany.html").read_text(encoding="utf-8")
+        page = (site / config.site_prefix(lang) / "book" / "germany.html").read_text(encoding="utf-8")
         copyright_line = re.search(r'<p class="copyright">(.*?)</p>', page, re.S).group(1)
         updated = re.sub(r"<[^>]+>", "", re.search(r'<p class="last-updated">(.*?)</p>', page, re.S).group(1))
         assert str(released.year) in copyright_line and "2025" not in copyright_line, (lang, copyright_line)
@@ -345,7 +346,7 @@ def test_one_release_date_everywhere(site):
             r'name="docbuild:last-update" content="([^"]*)"', page).group(1), lang
         cite = re.search(r'data-copy="([^"]*)"', page).group(1)
         assert meta["version"] in cite and str(released.year) in cite, (lang, cite)
-        book = site / editions.site_prefix(lang) / "pdf" / f"ppp-atlas-{lang}.pdf"
+        book = site / config.site_prefix(lang) / "pdf" / f"ppp-atlas-{lang}.pdf"
         if book.exists():
             reader = PdfReader(book)
             front = reader.pages[0].extract_text()

@@ -11,7 +11,7 @@ from html import unescape
 import pytest
 
 import browser
-from ppp_atlas import editions
+from ppp_atlas import config, editions
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 PAGE = "notebooks/design-matrix.html"  # the page with the heaviest chart before issue 24
@@ -66,7 +66,7 @@ def test_scrolling_touching_and_pointing_at_a_chart_fetch_nothing(chromium, base
 def test_the_button_fetches_and_draws_the_chart_in_the_drawings_place(chromium, base_url, lang):
     """Reached by the keyboard and pressed with Enter: plotly.js and the figure are fetched, the
     drawing shows until the chart is drawn, then the chart replaces it and takes the focus."""
-    prefix = editions.site_prefix(lang)
+    prefix = config.site_prefix(lang)
     context = chromium.new_context(**PHONE)
     held = []
     try:
@@ -141,7 +141,7 @@ def test_on_a_phone_the_mode_bar_never_covers_a_legend_and_a_tap_on_it_hides_not
 
 def _figures():
     for lang in editions.LANGUAGES:
-        for path in sorted((browser.SITE / editions.site_prefix(lang) / "_static" / "charts").glob("*.json")):
+        for path in sorted((browser.SITE / config.site_prefix(lang) / "_static" / "charts").glob("*.json")):
             yield lang, path
 
 
@@ -159,7 +159,7 @@ def test_every_charts_figure_is_sized_to_what_it_draws():
 
 def _drawing(lang: str, variant: str) -> str:
     """The Germany treemap's drawing (``variant``: wide, printed, or narrow) in an edition's page."""
-    root = browser.SITE / editions.site_prefix(lang)
+    root = browser.SITE / config.site_prefix(lang)
     text = (root / "book" / "germany.html").read_text(encoding="utf-8")
     figure = re.search(r'<figure class="ppp-chart" id="chart-private-security-legal-limits".*?</figure>', text, re.S)
     assert figure, lang
@@ -181,7 +181,7 @@ def _texts(svg: str) -> list[str]:
 def test_every_box_of_the_germany_treemap_is_named_in_its_drawing(lang, variant):
     """Each of the 13 rules' boxes shows its number, and the key under the drawing names it (on a
     phone, and on paper, which prints the wide drawing), in every edition."""
-    figures = json.loads((browser.SITE / editions.site_prefix(lang) / "_static" / "charts"
+    figures = json.loads((browser.SITE / config.site_prefix(lang) / "_static" / "charts"
                           / "private-security-legal-limits.json").read_text(encoding="utf-8"))
     trace = figures[variant]["data"][0]
     leaves = [label for label, node in zip(trace["labels"], trace["ids"]) if node not in set(trace["parents"])]
@@ -197,7 +197,7 @@ def test_every_box_of_the_germany_treemap_is_named_in_its_drawing(lang, variant)
 
 @pytest.mark.parametrize("lang", editions.LANGUAGES)
 def test_the_germany_treemaps_caption_says_what_the_drawing_shows(lang):
-    root = browser.SITE / editions.site_prefix(lang)
+    root = browser.SITE / config.site_prefix(lang)
     text = (root / "book" / "germany.html").read_text(encoding="utf-8")
     caption = re.search(r'id="fig-private-security-legal-limits".*?<span class="caption-text">(.*?)</span>', text, re.S)
     words = unescape(re.sub(r"<[^>]+>", "", caption.group(1))).lower()

@@ -167,6 +167,31 @@
     });
   });
 
+  // Arriving at a section (#id: the language switch, a link to a section): the parts of the page
+  // above it are laid out only once near the screen (content-visibility in ppp.css) and may grow
+  // when they are, pushing the section down out of sight. Until the reader scrolls, taps or
+  // presses a key, each such change brings the section back to the top of the window.
+  (function keepSectionInView() {
+    var id = window.location.hash ? decodeURIComponent(window.location.hash.slice(1)) : "";
+    var target = id && document.getElementById(id);
+    if (!target) { return; }
+    var reading = false;
+    ["wheel", "touchstart", "keydown", "mousedown"].forEach(function (kind) {
+      window.addEventListener(kind, function () { reading = true; }, { once: true, passive: true, capture: true });
+    });
+    function settle() {
+      if (reading) { return; }
+      var top = target.getBoundingClientRect().top;
+      if (top < -2 || top > window.innerHeight / 3) { target.scrollIntoView(); }
+    }
+    // fired at each part whose laying out starts or stops; it does not bubble, so it is caught
+    // on its way down
+    document.addEventListener("contentvisibilityautostatechange", function () {
+      window.requestAnimationFrame(settle);
+    }, true);
+    window.addEventListener("load", function () { window.requestAnimationFrame(settle); });
+  })();
+
   document.addEventListener("click", function (event) {
     var language = event.target.closest(".ppp-languages a[hreflang]");
     if (language) { keepPlace(language); return; }
