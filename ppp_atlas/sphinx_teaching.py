@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 import shutil
 from pathlib import Path
@@ -363,8 +364,7 @@ class TeachingDownloads(Directive):
 
         lang = env.config.language or editions.SOURCE_LANGUAGE
         word = _words(lang)
-        import posixpath
-
+        env.note_dependency(__file__)  # the table is written here
         depth = env.docname.count("/")
         up = "../" * depth
         e = html.escape
@@ -384,7 +384,7 @@ class TeachingDownloads(Directive):
                 f'<td><a href="{e(up + SLIDES_DIR)}/{e(chapter)}.pdf" type="application/pdf">PDF</a></td></tr>')
         head = (f'<thead><tr><th scope="col">{e(word("chapter"))}</th><th scope="col" colspan="2">'
                 f'{e(word("question_bank"))}</th><th scope="col" colspan="2">{e(word("slides"))}</th></tr></thead>')
-        table = (f'<div class="ppp-table-scroll"><table class="ppp-downloads">'
+        table = (f'<div class="ppp-table-box"><table class="ppp-downloads">'
                  f'{head}<tbody>{"".join(rows)}</tbody></table></div>')
         return [nodes.raw("", table, format="html")]
 

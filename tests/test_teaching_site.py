@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import browser
-from ppp_atlas import editions, teaching, teaching_pdf
+from ppp_atlas import config, editions, teaching, teaching_pdf
 
 SITE = browser.SITE
 CHAPTERS = teaching.chapters() if teaching.BANK.exists() else []
@@ -19,7 +19,7 @@ EDITIONS = editions.LANGUAGES
 
 
 def page(lang: str, path: str) -> BeautifulSoup:
-    return BeautifulSoup((SITE / editions.site_prefix(lang) / path).read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup((SITE / config.site_prefix(lang) / path).read_text(encoding="utf-8"), "html.parser")
 
 
 def words(lang: str):
@@ -68,7 +68,7 @@ def test_every_chapter_ends_with_its_self_check_before_its_references(site, lang
         slides = section.select("p.ppp-slide-links a")
         assert [a["href"] for a in slides] == [f"../_slides/{chapter}.html", f"../_slides/{chapter}.pdf"]
         for a in slides:
-            assert (SITE / editions.site_prefix(lang) / "book" / a["href"]).resolve().is_file(), a["href"]
+            assert (SITE / config.site_prefix(lang) / "book" / a["href"]).resolve().is_file(), a["href"]
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
@@ -125,7 +125,7 @@ def test_the_chapter_pdf_carries_the_self_check_with_its_answers(site):
 
 @pytest.mark.parametrize("lang", EDITIONS)
 def test_the_guide_stands_apart_from_the_student_pages(site, lang):
-    root = SITE / editions.site_prefix(lang)
+    root = SITE / config.site_prefix(lang)
     guide = [f"teaching/{c}.html" for c in ["index", *CHAPTERS]]
     for name in guide:
         assert (root / name).is_file(), name
@@ -180,7 +180,7 @@ def test_the_guide_has_a_course_outline_and_its_pdf(site, lang):
     assert 12 <= len(weeks) <= 15, "a course of 12 to 15 weeks"
     linked = {a["href"] for a in guide.select("table a[href]")}
     assert {f"../book/{c}.html" for c in CHAPTERS} <= linked, "every chapter is read in some week"
-    pdf = SITE / editions.site_prefix(lang) / "pdf" / teaching_pdf.guide_file(lang)
+    pdf = SITE / config.site_prefix(lang) / "pdf" / teaching_pdf.guide_file(lang)
     reader = PdfReader(pdf)
     assert len(reader.pages) >= 40
     assert len(reader.outline) == len(teaching_pdf.guide_pages())
@@ -211,11 +211,11 @@ def test_every_chapter_has_a_deck_of_10_to_20_slides_from_its_own_text(site, lan
         deck_text = soup.get_text(" ", strip=True)
         assert all(squeeze(q) in squeeze(deck_text) for q in asked), "discussion questions quoted"
         for img in soup.select("img"):
-            assert img.get("alt") and (SITE / editions.site_prefix(lang) / "_slides" / img["src"]).resolve().is_file()
+            assert img.get("alt") and (SITE / config.site_prefix(lang) / "_slides" / img["src"]).resolve().is_file()
         alternates = {link["hreflang"] for link in soup.find_all("link", rel="alternate")}
         assert alternates == {"en", "uz-Latn", "ru", "x-default"}
         for a in soup.select("nav.ppp-languages a[href]"):
-            assert (SITE / editions.site_prefix(lang) / "_slides" / a["href"]).resolve().is_file()
+            assert (SITE / config.site_prefix(lang) / "_slides" / a["href"]).resolve().is_file()
         if lang != "en":
             assert "Learning objectives" not in deck_text and "Discussion questions" not in deck_text
 
@@ -226,7 +226,7 @@ def test_every_deck_prints_to_one_pdf_page_a_slide(site, lang):
 
     for chapter in CHAPTERS:
         slides = len(deck(lang, chapter).select("div.slides > section"))
-        reader = PdfReader(SITE / editions.site_prefix(lang) / "_slides" / f"{chapter}.pdf")
+        reader = PdfReader(SITE / config.site_prefix(lang) / "_slides" / f"{chapter}.pdf")
         assert len(reader.pages) == slides, (lang, chapter)
         box = reader.pages[0].mediabox
         assert abs(float(box.width) / float(box.height) - 16 / 9) < 0.01
@@ -237,7 +237,7 @@ def test_a_deck_is_offline_keyboard_driven_full_screen_and_legible(chromium, bas
     context = chromium.new_context(viewport={"width": 1280, "height": 720})
     tab = context.new_page()
     try:
-        result = browser.visit(tab, f"{base_url}/{editions.site_prefix(lang)}_slides/united-kingdom.html")
+        result = browser.visit(tab, f"{base_url}/{config.site_prefix(lang)}_slides/united-kingdom.html")
         tab.wait_for_function("document.documentElement.dataset.pppDeck === 'ready'")
         assert result["status"] == 200 and result["foreign"] == [] and result["failed"] == [] and result["errors"] == []
         total = tab.evaluate("Reveal.getTotalSlides()")
@@ -276,7 +276,7 @@ def test_decks_pass_the_accessibility_audit_of_the_pages(chromium, base_url, lan
     try:
         for chapter in CHAPTERS:
             tab = context.new_page()
-            tab.goto(f"{base_url}/{editions.site_prefix(lang)}_slides/{chapter}.html?print-pdf", wait_until="load")
+            tab.goto(f"{base_url}/{config.site_prefix(lang)}_slides/{chapter}.html?print-pdf", wait_until="load")
             tab.wait_for_function("document.querySelectorAll('.reveal .pdf-page').length > 0")
             tab.add_script_tag(path=str(AXE))
             found = tab.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
