@@ -44,6 +44,7 @@ book: setup assets  # ppp_atlas.build validates data/ first (skipped when unchan
 # the PDF editions of the site in _build/html (make book builds them too, when a Chromium exists)
 pdf: setup
 	$(PY) -m ppp_atlas.pdf
+	$(PY) -m ppp_atlas.teaching_pdf
 
 TEST_WORKERS ?= 2
 # tests/ on TEST_WORKERS processes (pytest-xdist); the notebooks (nbval) apart, in order, each in its one kernel

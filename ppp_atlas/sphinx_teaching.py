@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 import shutil
 from pathlib import Path
@@ -77,6 +78,8 @@ def _dependencies(env) -> None:
     """A page showing questions is read again when the bank, its catalog or the data change."""
     lang = env.config.language or editions.SOURCE_LANGUAGE
     env.note_dependency(str(teaching.BANK))
+    for module in (teaching.__file__, __file__):  # the computations and the rendering themselves
+        env.note_dependency(str(module))
     editions.note_catalog(env, lang, teaching.DOMAIN)
     editions.note_catalog(env, lang, "data")
     for table in sorted(paths.DATA.glob("*.csv")):
@@ -253,7 +256,9 @@ def _slide_links(chapter: str, lang: str, word) -> list[nodes.Node]:
 class SelfCheck(SphinxTransform):
     """Put the self-check before a chapter's references (or at its end)."""
 
-    default_priority = 880  # after the i18n transforms (the page is in the edition's words by now)
+    # after the i18n transforms (the page is in the edition's words by now) and before Sphinx's
+    # DoctreeReadEvent (880), which collects the page's contents: the self-check is listed in them
+    default_priority = 850
 
     def apply(self, **kwargs):
         docname = self.env.docname
@@ -359,10 +364,11 @@ class TeachingDownloads(Directive):
 
         lang = env.config.language or editions.SOURCE_LANGUAGE
         word = _words(lang)
+        env.note_dependency(__file__)  # the table is written here
         depth = env.docname.count("/")
         up = "../" * depth
         e = html.escape
-        files = f"{up}{FILES_DIR}/"
+        files = posixpath.relpath(FILES_DIR, posixpath.dirname(env.docname) or ".") + "/"
         whole = export_names(lang)
         rows = [f'<tr><th scope="row">{e(word("all_chapters"))}</th>'
                 f'<td><a href="{e(files + whole["xml"])}" download>Moodle XML</a></td>'
@@ -378,7 +384,7 @@ class TeachingDownloads(Directive):
                 f'<td><a href="{e(up + SLIDES_DIR)}/{e(chapter)}.pdf" type="application/pdf">PDF</a></td></tr>')
         head = (f'<thead><tr><th scope="col">{e(word("chapter"))}</th><th scope="col" colspan="2">'
                 f'{e(word("question_bank"))}</th><th scope="col" colspan="2">{e(word("slides"))}</th></tr></thead>')
-        table = (f'<div class="ppp-table-scroll"><table class="ppp-downloads">'
+        table = (f'<div class="ppp-table-box"><table class="ppp-downloads">'
                  f'{head}<tbody>{"".join(rows)}</tbody></table></div>')
         return [nodes.raw("", table, format="html")]
 

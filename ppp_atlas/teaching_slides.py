@@ -15,6 +15,7 @@ controls reach it in ``data-`` attributes of the page).
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from . import config, editions, teaching
@@ -30,8 +31,13 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 
 
 def _density(texts: list[str]) -> str:
+    """A slide's type size by the length of its text: 34, 32, 26 or 24 px (never less)."""
     length = sum(len(t) for t in texts)
-    return " ppp-dense" if length > 520 else (" ppp-roomy" if length < 260 else "")
+    if length > 680:
+        return " ppp-denser"
+    if length > 500:
+        return " ppp-dense"
+    return " ppp-roomy" if length < 260 else ""
 
 
 def _list_slide(title: str, items: list[str], part: int, parts: int, intro: str = "") -> str:
@@ -42,10 +48,58 @@ def _list_slide(title: str, items: list[str], part: int, parts: int, intro: str 
             f"<ul>{lis}</ul></section>")
 
 
+#: Characters of text a slide holds at the decks' sizes (1280 x 720, 28 px and more).
+LIST_BUDGET = 640
+QUOTE_BUDGET = 780
+
+
+def _pack(items: list[str], size: int, budget: int) -> list[list[str]]:
+    """Items in order, at most ``size`` a slide and no more text than ``budget`` characters (an item
+    longer than that has a slide of its own)."""
+    parts: list[list[str]] = [[]]
+    for item in items:
+        if parts[-1] and (len(parts[-1]) >= size or sum(map(len, parts[-1])) + len(item) > budget):
+            parts.append([])
+        parts[-1].append(item)
+    return parts
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[«“(\[A-ZА-ЯЁ0-9])")
+
+
+_ABBREVIATIONS = {"Art", "Arts", "No", "Nos", "para", "paras", "s", "ss", "Sch", "vol", "cf", "St", "Dr", "Mr",
+                  "ст", "стт", "г", "гг", "п", "пп", "ч", "т", "см", "ср", "им", "modda", "b"}
+
+
+def _sentences(text: str) -> list[str]:
+    """A paragraph cut into sentences, not after an abbreviation (Art., No., U.S.C., ст., г.)."""
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        word = text[:match.start()].rsplit(" ", 1)[-1].rstrip(".!?;").lstrip("(«“")
+        if len(word) == 1 or "." in word or word in _ABBREVIATIONS:
+            continue
+        out.append(text[start:match.start()].strip())
+        start = match.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
 def _list_slides(title: str, items: list[str], size: int, intro: str = "") -> list[str]:
-    """A list spread over as many slides as it needs, ``size`` items a slide (the intro on the first)."""
-    parts = _chunks(items, size)
+    """A list spread over as many slides as it needs (the intro on the first)."""
+    parts = _pack(items, size, LIST_BUDGET)
     return [_list_slide(title, chunk, i, len(parts), intro if i == 1 else "") for i, chunk in enumerate(parts, start=1)]
+
+
+def _quote_slides(heading: str, text: str, source: str) -> list[str]:
+    """A quoted paragraph on as many slides as it needs, cut between sentences."""
+    parts = [" ".join(p) for p in _pack(_sentences(text), 99, QUOTE_BUDGET)]
+    slides = []
+    for i, part in enumerate(parts, start=1):
+        shown = heading if len(parts) == 1 else f"{heading} ({i}/{len(parts)})"
+        slides.append(f'<section class="ppp-quote{_density([part])}"><h2>{E(shown)}</h2>'
+                      f'<blockquote><p>{E(part)}</p></blockquote><p class="ppp-quote-source">{source}</p></section>')
+    return slides
 
 
 def _relative(lang: str, to_lang: str, name: str) -> str:
@@ -88,11 +142,8 @@ def deck_html(chapter: str, lang: str, state: dict, book_url: str, book_title: s
     # 5. quoted paragraphs
     for provision in state["provisions"]:
         href = f"{chapter_href}#{provision['anchor']}"
-        slides.append(
-            f'<section class="ppp-quote{_density([provision["text"]])}">'
-            f'<h2>{E(word("deck_provision", section=provision["section"]))}</h2>'
-            f'<blockquote><p>{E(provision["text"])}</p></blockquote>'
-            f'<p class="ppp-quote-source"><a href="{E(href)}">{E(state["title"])}</a></p></section>')
+        slides += _quote_slides(word("deck_provision", section=provision["section"]), provision["text"],
+                                f'<a href="{E(href)}">{E(state["title"])}</a>')
     # 6. discussion questions
     slides += _list_slides(state["discussion_title"] or word("deck_discussion"), state["discussion"], 3)
     # 7. where to read on
@@ -140,9 +191,3 @@ def write_decks(folder: Path, lang: str, states: dict[str, dict], book_url: str,
     return written
 
 
-def slide_count(state: dict) -> int:
-    """How many slides a chapter's deck holds (the decks' tests and the closing note count them)."""
-    count = 2  # title and closing slide
-    count += len(_chunks(state["objectives"], 4)) + len(_chunks(state["summary"], 2))
-    count += len(state["charts"]) + len(state["provisions"]) + len(_chunks(state["discussion"], 3))
-    return count
