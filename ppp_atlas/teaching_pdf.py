@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import editions, paths, teaching
+from . import config, editions, paths, teaching
 from .sphinx_teaching import GUIDE_DIR, SLIDES_DIR
 
 CACHE = paths.ROOT / "_build" / "pdf-cache" / "teaching"
@@ -102,10 +102,10 @@ def build(site_root: Path, languages=editions.LANGUAGES) -> dict:
 
     started = time.time()
     summary = {"decks": 0, "guides": 0, "printed": 0, "pages": {}}
-    shapers = {lang: _shapers(site_root / editions.site_prefix(lang)) for lang in languages}
+    shapers = {lang: _shapers(site_root / config.site_prefix(lang)) for lang in languages}
     jobs = []
     for lang in languages:
-        root = site_root / editions.site_prefix(lang)
+        root = site_root / config.site_prefix(lang)
         for chapter in teaching.chapters():
             deck = root / SLIDES_DIR / f"{chapter}.html"
             if deck.exists():
@@ -119,7 +119,7 @@ def build(site_root: Path, languages=editions.LANGUAGES) -> dict:
             browser = chromium.launch(p, executable_path=chromium.printer())
             try:
                 for kind, lang, chapter, digest in todo:
-                    prefix = editions.site_prefix(lang)
+                    prefix = config.site_prefix(lang)
                     if kind == "deck":
                         data = _print_deck(browser, f"{base}/{prefix}{SLIDES_DIR}/{chapter}.html", lang)
                     else:
@@ -134,7 +134,7 @@ def build(site_root: Path, languages=editions.LANGUAGES) -> dict:
                 browser.close()
     for kind, lang, chapter, digest in jobs:
         cached = CACHE / f"{kind}-{lang}-{chapter or 'all'}.{digest}.pdf"
-        root = site_root / editions.site_prefix(lang)
+        root = site_root / config.site_prefix(lang)
         if kind == "deck":
             target = root / SLIDES_DIR / f"{chapter}.pdf"
             summary["decks"] += 1

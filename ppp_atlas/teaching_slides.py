@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from . import editions, teaching
+from . import config, editions, teaching
 
 E = html.escape
 
@@ -49,8 +49,8 @@ def _list_slides(title: str, items: list[str], size: int, intro: str = "") -> li
 
 
 def _relative(lang: str, to_lang: str, name: str) -> str:
-    depth = (editions.site_prefix(lang) + f"_slides/{name}").count("/")
-    return "../" * depth + editions.site_prefix(to_lang) + f"_slides/{name}.html"
+    depth = (config.site_prefix(lang) + f"_slides/{name}").count("/")
+    return "../" * depth + config.site_prefix(to_lang) + f"_slides/{name}.html"
 
 
 def deck_html(chapter: str, lang: str, state: dict, book_url: str, book_title: str) -> str:
@@ -100,11 +100,11 @@ def deck_html(chapter: str, lang: str, state: dict, book_url: str, book_title: s
         f'<section class="ppp-close"><h2>{E(word("deck_close"))}</h2><p>{E(word("deck_close_text"))}</p>'
         f'<p><a href="{E(chapter_href)}">{E(word("deck_chapter_link"))}: {E(state["title"])}</a></p>'
         f'<p class="ppp-deck-licence">{E(word("deck_licence"))}</p></section>')
-    page_url = f"{book_url}{editions.site_prefix(lang)}_slides/{chapter}.html"
+    page_url = f"{book_url}{config.site_prefix(lang)}_slides/{chapter}.html"
     links = [f'<link rel="canonical" href="{E(page_url)}">']
     for other in editions.LANGUAGES:
         links.append(f'<link rel="alternate" hreflang="{editions.BCP47[other]}" '
-                     f'href="{E(book_url + editions.site_prefix(other))}_slides/{E(chapter)}.html">')
+                     f'href="{E(book_url + config.site_prefix(other))}_slides/{E(chapter)}.html">')
     links.append(f'<link rel="alternate" hreflang="x-default" href="{E(book_url)}_slides/{E(chapter)}.html">')
     title = f"{state['title']} — {word('slides_html')}"
     return (

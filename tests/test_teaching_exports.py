@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from ppp_atlas import editions, teaching, teaching_export
+from ppp_atlas import config, editions, teaching, teaching_export
 
 ROOT = Path(__file__).resolve().parent.parent
 GIFT_READER = ROOT / "tests" / "gift_parse.js"
@@ -69,7 +69,7 @@ def exports(tmp_path_factory) -> dict:
     out = {}
     for lang in editions.LANGUAGES:
         folder = tmp_path_factory.mktemp(f"exports-{lang}")
-        teaching_export.write_all(folder, lang, site=SITE + editions.site_prefix(lang))
+        teaching_export.write_all(folder, lang, site=SITE + config.site_prefix(lang))
         out[lang] = folder
     return out
 
@@ -177,7 +177,7 @@ def test_gift_files_read_back_with_every_answer_and_feedback(exports, lang):
         ours = bank[item["title"]]
         assert item["type"] == GIFT_TYPES[ours.type], ours.id
         assert item["stem"]["format"] == "html" and plain(item["stem"]["text"]) == ours.stem
-        title, url = teaching_export._Context(lang, SITE + editions.site_prefix(lang), None, None).section(ours.chapter, ours.section)
+        title, url = teaching_export._Context(lang, SITE + config.site_prefix(lang), None, None).section(ours.chapter, ours.section)
         assert f'href="{url}"' in item["globalFeedback"]["text"] and title in plain(item["globalFeedback"]["text"])
         if ours.type == "multichoice":
             choices = item["choices"]
@@ -268,7 +268,7 @@ def test_special_characters_survive_both_formats(tmp_path):
 
 @pytest.mark.parametrize("lang", editions.LANGUAGES)
 def test_the_site_offers_every_export_on_the_teacher_s_guide(site, lang):
-    root = site / editions.site_prefix(lang)
+    root = site / config.site_prefix(lang)
     guide = (root / "teaching" / "index.html").read_text(encoding="utf-8")
     for chapter in [None, *teaching.chapters()]:
         for name in teaching_export.export_names(lang, chapter).values():
