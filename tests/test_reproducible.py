@@ -58,8 +58,9 @@ def test_a_build_from_nothing_is_byte_identical(site, tmp_path_factory, monkeypa
     for lang, (first, second) in pairs.items():
         skip = editions.TRANSLATIONS if lang == "en" else ()
         first_files, second_files = _files(first, skip), _files(second)
-        second_files -= {f for f in second_files if f.startswith(("pdf/", "_static/pdf/"))}
-        first_files -= {f for f in first_files if f.startswith(("pdf/", "_static/pdf/"))}
+        # the PDFs (the book's, the slides', the teacher's guide) are printed after the Sphinx builds
+        second_files = {f for f in second_files if not f.endswith(".pdf")}
+        first_files = {f for f in first_files if not f.endswith(".pdf")}
         assert first_files == second_files, {"edition": lang, "only in _build/html": sorted(first_files - second_files)[:20],
                                              "only in the second build": sorted(second_files - first_files)[:20]}
         pages = sorted(f for f in first_files if f.endswith(".html"))
