@@ -152,11 +152,22 @@ def _translate_tables(app, doctree, docname):
 
 
 def _note_table_catalog(app, doctree):
-    """A page with a notebook table is rewritten when the edition's chart words change."""
+    """A page is rewritten when the words it takes from the edition's catalogs change: a notebook
+    table's or a chart's (``charts.po``), a chart box's (``ppp.po``), a value pasted from a notebook
+    (a country's name, a word from ``charts.po``). Noted when the page is read, whether the chart
+    is the notebook's own or pasted into a chapter."""
+    from myst_nb.ext.glue.utils import PendingGlueReference
+
     from . import editions, tables
 
-    if any(n.get("format") == "html" and tables.is_table(n.astext()) for n in doctree.findall(nodes.raw)):
-        editions.note_catalog(app.env, _language(app), "charts")
+    lang = _language(app)
+    charts_here = any(True for _ in doctree.findall(chart_placeholder))
+    pasted = any(True for _ in doctree.findall(PendingGlueReference))
+    if charts_here or pasted or any(n.get("format") == "html" and tables.is_table(n.astext())
+                                    for n in doctree.findall(nodes.raw)):
+        editions.note_catalog(app.env, lang, "charts")
+    if charts_here or pasted:
+        editions.note_catalog(app.env, lang, "ppp")
 
 
 def standalone_chart_html(meta: dict, translate=lambda text: text, lang: str = "en") -> str:
@@ -487,7 +498,7 @@ def setup(app):
     app.connect("build-finished", _save_formatted_references)
     app.connect("build-finished", _keep_search_entries, priority=950)
     citations.register_style()
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}
 
 
 def _keep_search_entries(app, exception):

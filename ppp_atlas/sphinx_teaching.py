@@ -31,7 +31,7 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging as sphinx_logging
 
-from . import editions, paths, teaching
+from . import config, editions, paths, teaching
 
 logger = sphinx_logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def guide_docnames() -> list[str]:
 
 
 def _lang(app) -> str:
-    return app.config.language or editions.SOURCE_LANGUAGE
+    return config.edition(app.config.language)
 
 
 _words = teaching.words
@@ -76,7 +76,7 @@ def _add_static(app):
 
 def _dependencies(env) -> None:
     """A page showing questions is read again when the bank, its catalog or the data change."""
-    lang = env.config.language or editions.SOURCE_LANGUAGE
+    lang = config.edition(env.config.language)
     env.note_dependency(str(teaching.BANK))
     for module in (teaching.__file__, __file__):  # the computations and the rendering themselves
         env.note_dependency(str(module))
@@ -267,7 +267,7 @@ class SelfCheck(SphinxTransform):
         chapter = docname.removeprefix("book/")
         if chapter not in teaching.chapters():
             return
-        lang = self.config.language or editions.SOURCE_LANGUAGE
+        lang = config.edition(self.config.language)
         _dependencies(self.env)
         section = self_check_section(chapter, lang, _words(lang))
         top = next(iter(self.document.findall(nodes.section)), None)
@@ -291,7 +291,7 @@ class TeachingAnswers(Directive):
 
     def run(self):
         env = self.state.document.settings.env
-        lang = env.config.language or editions.SOURCE_LANGUAGE
+        lang = config.edition(env.config.language)
         chapter = self.arguments[0]
         if chapter not in teaching.chapters():
             raise self.error(f'"{chapter}" is not a chapter of the question bank')
@@ -362,7 +362,7 @@ class TeachingDownloads(Directive):
         env = self.state.document.settings.env
         from .teaching_export import export_names
 
-        lang = env.config.language or editions.SOURCE_LANGUAGE
+        lang = config.edition(env.config.language)
         word = _words(lang)
         env.note_dependency(__file__)  # the table is written here
         depth = env.docname.count("/")
@@ -496,8 +496,6 @@ def _write_files(app, exception):
         raise ExtensionError(f"no slide content for {', '.join(missing)}: build once from a clean environment")
     state_file.write_text(json.dumps(saved, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
     _copy_reveal(outdir / "_static" / "reveal")
-    from . import config
-
     book_url = config.book_url(app.config.ppp_site_url, app.config.html_theme_options.get("repository_url", ""))
     teaching_slides.write_decks(outdir / SLIDES_DIR, lang, saved, book_url,
                                 app.config.html_title or app.config.project)

@@ -68,6 +68,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import paths
+from .uzbek import APOSTROPHES
 
 LOCALES = paths.ROOT / "locales"
 TERMBASE = LOCALES / "termbase.csv"
@@ -76,7 +77,6 @@ PACKAGE = LOCALES / "datapackage.json"
 GLOSSARY = paths.ROOT / "book" / "glossary.md"
 LANGS = ("uz", "ru")
 
-_APOSTROPHES = "'‘’ʻʼ`´"
 _STOPWORDS = {"uz": {"va", "bilan", "uchun", "yoki", "hamda"},
               "ru": {"и", "в", "о", "об", "по", "за", "на", "для", "с", "к", "от", "или", "при", "у"}}
 _WORD = re.compile(r"[\w']+")
@@ -145,7 +145,7 @@ def termbase(path: Path = TERMBASE) -> tuple[Term, ...]:
 def normalise(text: str) -> str:
     """Lower case, one apostrophe, е for ё, plain spaces."""
     text = text.lower().replace("ё", "е").replace("\u00a0", " ").replace("\u202f", " ")
-    return "".join("'" if c in _APOSTROPHES else c for c in text)
+    return "".join("'" if c in APOSTROPHES else c for c in text)
 
 
 def stem(word: str) -> str:

@@ -49,7 +49,7 @@ def test_the_bank_validates():
 
 
 def test_every_chapter_of_the_book_has_eight_questions_and_a_case_task():
-    from ppp_atlas import pdf
+    from ppp_atlas import config
 
     chapters = [d.removeprefix("book/") for d in config.toc_order() if d.startswith("book/")
                 and d.removeprefix("book/") not in ("index", "data", "legal-changes", "glossary", "bibliography")]
