@@ -269,15 +269,19 @@ def test_a_deck_is_offline_keyboard_driven_full_screen_and_legible(chromium, bas
 
 @pytest.mark.parametrize("lang", EDITIONS)
 def test_decks_pass_the_accessibility_audit_of_the_pages(chromium, base_url, lang):
-    """axe-core on every deck in its print view, where all slides are laid out at once."""
+    """axe-core on every deck in its print view, where all slides are laid out at once; each deck loads
+    offline (no request to another host), every request answered, no script error."""
     from test_accessibility import AXE, BLOCKING
 
     context = chromium.new_context(bypass_csp=True, viewport={"width": 1280, "height": 720})
     try:
         for chapter in CHAPTERS:
             tab = context.new_page()
-            tab.goto(f"{base_url}/{config.site_prefix(lang)}_slides/{chapter}.html?print-pdf", wait_until="load")
+            result = browser.visit(tab, f"{base_url}/{config.site_prefix(lang)}_slides/{chapter}.html?print-pdf")
             tab.wait_for_function("document.querySelectorAll('.reveal .pdf-page').length > 0")
+            assert result["status"] == 200, (lang, chapter)
+            assert result["foreign"] == [] and result["failed"] == [] and result["errors"] == [], (lang, chapter, result)
+            assert tab.locator(".reveal .pdf-page").count() == len(deck(lang, chapter).select("div.slides > section"))
             tab.add_script_tag(path=str(AXE))
             found = tab.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
                 .map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))""")
@@ -286,3 +290,16 @@ def test_decks_pass_the_accessibility_audit_of_the_pages(chromium, base_url, lan
             tab.close()
     finally:
         context.close()
+
+
+def test_the_guide_is_audited_and_loaded_offline_like_every_page_in_every_edition(site):
+    """The guide's pages are among the pages the accessibility audit (axe) and the offline, error-free
+    load test visit, in each edition: a guide page dropped from those lists would go unchecked."""
+    import test_accessibility
+    import test_browser
+
+    for lang in EDITIONS:
+        guide = {f"{config.site_prefix(lang)}teaching/{c}.html" for c in ["index", *CHAPTERS]}
+        assert len(guide) == len(CHAPTERS) + 1
+        assert guide <= set(test_accessibility.PAGES), lang
+        assert guide <= set(test_browser.PAGES), lang
