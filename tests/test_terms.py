@@ -82,6 +82,30 @@ def test_statutes_say_which_wording_is_official():
     assert all(r["uz_status"] == "no_official_text" for r in rows if r["id"].startswith(("ru-", "kz-")))
 
 
+
+def test_the_glossary_tells_the_reader_which_statute_wordings_are_official():
+    """The glossary's table of statutory wordings says, per edition, what statutes.csv records: the official
+    text (verified), the book's own rendering (unverified) or its translation (no official text)."""
+    import re
+
+    kinds = {"official text": "verified", "own rendering": "unverified", "translation": "no_official_text"}
+    text = (Path(__file__).parents[1] / "book" / "glossary.md").read_text(encoding="utf-8")
+    section = text.split("(glossary-statute-wordings)=", 1)[1].split("\n## Definitions", 1)[0]
+    table = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    shown = {}
+    for line in table:
+        statute, uz, ru = [cell.strip() for cell in line.strip("|").split(" | ")]
+        number = re.search(r"No\. (\S+) of", statute).group(1)
+        shown[number] = tuple(next(v for k, v in kinds.items() if cell.startswith(k)) for cell in (uz, ru))
+    rows = terms.read_statutes()
+    number_of = {"zru-537": "ZRU-537", "ru-1992": "2446-1", "kz-527iv": "527-IV", "zru-764": "ZRU-764", "zru-547": "ZRU-547"}
+    for row in rows:
+        number = next(n for prefix, n in number_of.items() if row["id"].startswith(prefix))
+        assert number in shown, f"statutes.csv row {row['id']} is missing from the glossary's table"
+        assert shown[number] == (row["uz_status"], row["ru_status"]), (row["id"], shown[number])
+    assert len(shown) == len({number for number in number_of.values()})
+
+
 # --- the matcher: real faults are found ----------------------------------------------------
 
 @pytest.mark.parametrize("msgid, msgstr, lang, term, kind", [
