@@ -1,13 +1,17 @@
 # Two commands set up everything on a fresh clone:  make book   and   make test
 # Targets are .PHONY because book/, tests/ and notebooks/ are folders.
-.PHONY: book test layers serve bench validate assets setup lock clean linkcheck notebooks translations coverage pdf terms
+.PHONY: system book test layers serve bench validate assets setup lock clean linkcheck notebooks translations coverage pdf terms
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-setup: $(VENV)/.installed
+# the system programs (Chromium, Node.js, gettext): installed when missing if run as root, else the exact command
+system:
+	@bash tools/system-packages.sh $(if $(filter test,$(MAKECMDGOALS)),test,book)
+
+setup: system $(VENV)/.installed
 assets: _build/vendor/plotly-ppp.min.js _build/vendor/plotly-ppp-geo.min.js _build/vendor/world_110m.json
 
 $(VENV)/.installed: requirements.txt pyproject.toml
