@@ -98,7 +98,7 @@ def localise_number(value, fmt_spec: str, lang: str) -> str | None:
             pattern = pattern.replace("#,##0", "#,##0." + "0" * digits, 1)
         return format_percent(value, format=pattern, locale=lang)
     if isinstance(value, float) and match.group("precision") is None and kind in ("", "g", "n"):
-        text = format(value, "g")
+        text = repr(value)  # as the English page shows it (myst-nb writes the float's repr): 40.0, not 40
         digits = len(text.split(".")[1]) if "." in text and "e" not in text else 0
     else:
         digits = int(match.group("precision") or (6 if kind in ("f", "F") else 0))

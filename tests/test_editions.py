@@ -134,6 +134,8 @@ def test_search_folds_apostrophes():
     (1234, ",d", "uz", "1\xa0234"), (2017, "d", "ru", "2017"), (2017, "", "uz", "2017"),
     (0.835, ".0%", "ru", "84\xa0%"), (3, "d", "en", None), ("x", "s", "uz", None),
     (170000, "s", "ru", "170\xa0000"), (4000, "s", "uz", "4000"), (12.5, "s", "uz", "12,5"),
+    # a whole float keeps the decimal the English page shows (the design index: 40.0 beside 84.8)
+    (40.0, "", "uz", "40,0"), (40.0, "s", "ru", "40,0"),
 ])
 def test_numbers_per_edition(value, spec, lang, expected):
     assert sphinx_editions.localise_number(value, spec, lang) == expected
