@@ -1,50 +1,26 @@
-"""Finish the built HTML: lighter icons, safe external links, a Content-Security-Policy.
+"""Finish the built HTML: a Content-Security-Policy on every page, one stylesheet, safe external links.
 
 Run by the Sphinx extension when a build finishes (before the staging site
 replaces the last good one). Every step is idempotent, so pages that an
 incremental build did not rewrite can be processed again safely.
 
-**How pages are read.** Each page is parsed with the standard library's
-HTML parser (:class:`html.parser.HTMLParser`, which reports where every start
-tag begins and ends). Only real elements and their real attributes are
-rewritten, by replacing the exact span of the tag or attribute; every other
-byte of the page is kept. Text is never mistaken for markup, so a value from
-``data/`` such as ``onclick="x()"``, ``< 5 staff`` or ``<script>`` quoted in a
-note stays what it is on the page: text. The attributes inside a tag are
-located with the same tokenizer the parser uses for that tag.
+Pages are read and rewritten span-exactly by :mod:`ppp_atlas.rewriter` (every byte
+not rewritten is kept; text is never mistaken for markup). The fixes of the
+themes' and extensions' own markup, scripts and fonts (icons, scripts, code tokens,
+accessibility, theme words in the editions, the theme's inline handlers) are in
+:mod:`ppp_atlas.theme_fixes`, each checked against the library it edits; this
+module applies them with its own, generic steps:
 
-* **Icons.** The theme ships Font Awesome twice: ``fontawesome.js`` (540 KB
-  gzip, every icon as SVG in JavaScript) and the webfonts (270 KB gzip). The
-  script is removed from every page and the webfonts are cut down to the
-  glyphs the site's pages and scripts name (``fa-bars``, ``fa-github`` ...).
 * **Stylesheets.** The ten stylesheets every page links (Sphinx's, the themes', the
   extensions', the book's; the theme's first one only ``@import``s another) are joined
   into one file, ``_static/styles/ppp-site.css``, in the same order, their ``url()``s
   rebased and the ``@import`` inlined (tinycss2 reads and writes the CSS): one request
   that holds up the first paint instead of a chain of eleven.
-* **Code.** Pygments wraps every token of highlighted code in a ``<span>``, also names,
-  punctuation and spaces that it draws in the text's own colour in both themes: those
-  spans (``plain_token_classes``, read from ``pygments.css``) are unwrapped, which takes
-  a quarter of the elements off a notebook page and changes no colour or letter.
-* **Scripts.** The theme loads Sphinx's search tools and the whole search index
-  (50 KB gzip) on every page, for a search-as-you-type mode the book leaves off;
-  they stay only on ``search.html``. Sphinx's and the extensions' small scripts
-  in ``<head>`` are deferred so they no longer hold up the first paint
-  (``documentation_options.js`` stays: inline scripts use it at once).
-* **Accessibility.** Two theme and docutils markups that axe-core reports as
-  serious are corrected: bibliography entries (``role="doc-biblioentry"``, not a
-  list item, inside ``role="list"``) become list items, and the search button's
-  ``aria-label`` ("Search") gives way to its visible text ("Search Ctrl+K").
-* **Editions.** In a translated edition the theme templates' hard-coded English
-  attribute values (``title``, ``aria-label``, ``alt``, ``placeholder``) are given in
-  the edition's words, and citation spans that sphinxcontrib-bibtex numbered twice
-  on one page get unique ids.
 * **External links** get ``rel="noopener"``.
-* **CSP.** The theme's two ``onclick`` attributes (full screen, print) become
-  ``data-ppp-action`` attributes that ``_static/ppp-page.js`` handles. Each page
-  then declares, in a ``<meta>`` tag first in ``<head>``, a policy that allows
-  only the site's own files plus the exact inline scripts the page holds (by
-  SHA-256 hash): no inline event handler, no eval, no other host.
+* **CSP.** The theme's two ``onclick`` attributes become ``data-ppp-action`` attributes
+  (:data:`ppp_atlas.theme_fixes.HANDLERS`). Each page then declares, in a ``<meta>`` tag
+  first in ``<head>``, a policy that allows only the site's own files plus the exact inline
+  scripts the page holds (by SHA-256 hash): no inline event handler, no eval, no other host.
 
 A page that the policy cannot serve stops the build with :class:`MarkupError`:
 an inline event handler other than the theme's two, or an inline script whose
@@ -61,170 +37,30 @@ import csv
 import hashlib
 import html
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
-from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
 from pathlib import Path
 
-FA_NAME = re.compile(r"\bfa-[a-z0-9-]+")
-FA_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:(?:before|after),?)+)\{content:"\\([0-9a-f]{2,5})"\}')
+from . import theme_fixes
+from .rewriter import Attribute, Tag, apply_edits, attr, parse, removal, through_newline
+# the names the tests (and the teaching slides) know this module by
+from .theme_fixes import (HANDLERS, THEME_TAB_STOPS, THEME_TAB_STOPS_OFF, defer_theme_tab_stops,  # noqa: F401
+                          plain_token_classes, prune_search_index, theme_icon_codepoints)
 
-SEARCH_SCRIPTS = ("_static/searchtools.js", "_static/language_data.js", "searchindex.js")
-DEFERRABLE = ("translations.js", "doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js", "sphinx-book-theme.js",
-              "togglebutton.js", "design-tabs.js", "searchtools.js", "language_data.js", "searchindex.js")
 EXECUTABLE_TYPES = ("", "text/javascript", "module", "application/javascript")
 POLICY = ("default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
           "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
           "base-uri 'self'; form-action 'self'")
 CSP = "Content-Security-Policy"
 
-# The theme's inline handlers and the attributes that replace them (ppp-page.js acts on them).
-HANDLERS = {("onclick", "toggleFullScreen()"): ("data-ppp-action", "fullscreen"),
-            ("onclick", "window.print()"): ("data-ppp-action", "print")}
-SEARCH_BUTTON_CLASS = "btn search-button-field search-button__button pst-js-only"
-
 
 class MarkupError(ValueError):
     """A page holds markup the Content-Security-Policy cannot allow."""
 
 
-# --- the parsed page -----------------------------------------------------------------
-
-@dataclass
-class Attribute:
-    name: str            # lower case, as the parser reports it
-    value: str | None    # unescaped, as the parser reports it
-    start: int           # where the attribute's name begins in the page
-    end: int             # where its value (or its name, if it has none) ends
-    space: int           # where the white space before it begins
-
-
-@dataclass
-class Tag:
-    name: str
-    start: int
-    end: int                                  # just after ">"
-    attributes: list[Attribute] = field(default_factory=list)
-    self_closing: bool = False
-    body: tuple[int, int] | None = None       # script/style: the raw text between the tags
-    close_end: int | None = None              # just after the end tag, when there is one
-
-    def get(self, name: str) -> str | None:
-        """The first value of attribute ``name`` (None if absent or written without a value)."""
-        for attribute in self.attributes:
-            if attribute.name == name:
-                return attribute.value
-        return None
-
-    def has(self, name: str) -> bool:
-        return any(attribute.name == name for attribute in self.attributes)
-
-    def attribute(self, name: str) -> Attribute | None:
-        return next((a for a in self.attributes if a.name == name), None)
-
-    @property
-    def last_attribute_end(self) -> int:
-        return self.attributes[-1].end if self.attributes else self.start + 1 + len(self.name)
-
-
-class _Scanner(HTMLParser):
-    """Collects every start tag with its exact span; raw text of script and style kept apart."""
-
-    def __init__(self, page: str):
-        super().__init__(convert_charrefs=True)
-        self.page = page
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", page)]
-        self.tags: list[Tag] = []
-        self._open_raw: Tag | None = None
-
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.line_starts[line - 1] + column
-
-    def _tag(self, name: str, self_closing: bool) -> Tag:
-        start = self._offset()
-        raw = self.get_starttag_text() or ""
-        tag = Tag(name, start, start + len(raw), _attributes(raw, start), self_closing)
-        self.tags.append(tag)
-        return tag
-
-    def handle_starttag(self, name, attrs):
-        tag = self._tag(name, False)
-        if name in self.CDATA_CONTENT_ELEMENTS:
-            self._open_raw = tag
-
-    def handle_startendtag(self, name, attrs):
-        self._tag(name, True)
-
-    def handle_endtag(self, name):
-        tag, self._open_raw = self._open_raw, None
-        if tag is not None and tag.name == name:
-            start = self._offset()
-            tag.body = (tag.end, start)
-            close = self.page.find(">", start)
-            tag.close_end = close + 1 if close != -1 else len(self.page)
-
-
-def _attributes(raw: str, offset: int) -> list[Attribute]:
-    """The attributes of one start tag, located the way ``HTMLParser.parse_starttag`` finds them."""
-    match = tagfind_tolerant.match(raw, 1)
-    if match is None:
-        return []
-    found, position = [], match.end()
-    previous_end = 1 + len(match.group(1))
-    end = len(raw) - (2 if raw.endswith("/>") else 1)
-    while position < end:
-        m = attrfind_tolerant.match(raw, position)
-        if not m:
-            break
-        value = m.group(3)
-        if value is not None and value[:1] == value[-1:] and value[:1] in ("'", '"') and len(value) > 1:
-            value = value[1:-1]
-        if value is not None:
-            value = html.unescape(value)
-        content_end = m.end(3) if m.group(3) is not None else m.end(1)
-        found.append(Attribute(m.group(1).lower(), value, offset + m.start(1), offset + content_end,
-                               offset + previous_end))
-        previous_end, position = content_end, m.end()
-    return found
-
-
-def parse(page: str) -> list[Tag]:
-    """Every start tag of ``page`` in document order, with exact positions."""
-    scanner = _Scanner(page)
-    scanner.feed(page)
-    scanner.close()
-    return scanner.tags
-
-
 # --- rewriting --------------------------------------------------------------------
-
-def _attr(name: str, value: str) -> str:
-    return f'{name}="{html.escape(value, quote=True)}"'
-
-
-def _line_start(page: str, at: int) -> int:
-    """``at`` moved back over spaces and tabs, so a removed tag takes its indentation along."""
-    while at > 0 and page[at - 1] in " \t":
-        at -= 1
-    return at
-
-
-def _through_newline(page: str, at: int) -> int:
-    return at + 1 if page.startswith("\n", at) else at
-
-
-def _script_src_name(tag: Tag) -> str:
-    return (tag.get("src") or "").split("?")[0].rsplit("/", 1)[-1]
-
 
 def _is_executable(tag: Tag) -> bool:
     return not tag.has("src") and (tag.get("type") or "").strip().lower() in EXECUTABLE_TYPES
-
-
-def _removal(page: str, tag: Tag) -> tuple[int, int, str]:
-    end = tag.close_end if tag.close_end is not None else tag.end
-    return _line_start(page, tag.start), _through_newline(page, end), ""
 
 
 def _is_blocking_stylesheet(tag: Tag) -> bool:
@@ -327,103 +163,19 @@ def _bundle_edits(page: str, tags: list[Tag], bundle: StyleBundle | None) -> lis
     if href is None:
         return []
     link = f'<link rel="stylesheet" href="{html.escape(split[0][0] + "_static/" + href)}" />'
-    return [(sheets[0].start, sheets[0].end, link)] + [_removal(page, t) for t in sheets[1:]]
-
-
-def plain_token_classes(css: str) -> frozenset[str]:
-    """Pygments token classes drawn exactly as the code around them in light and dark mode:
-    their only declaration, in each theme, is the colour of ``.highlight`` itself."""
-    import tinycss2
-
-    themes = {"light": 'html[data-theme="light"] ', "dark": 'html[data-theme="dark"] '}
-    rules: dict[tuple[str, str], dict[str, str]] = {}
-    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
-        if rule.type != "qualified-rule":
-            continue
-        selector = " ".join(tinycss2.serialize(rule.prelude).split())
-        declarations = {d.name: tinycss2.serialize(d.value).strip().lower()
-                        for d in tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True)
-                        if d.type == "declaration"}
-        for theme, prefix in [("", ""), *themes.items()]:
-            rest = selector[len(prefix):] if selector.startswith(prefix) else None
-            if rest is not None and (rest == ".highlight" or re.fullmatch(r"\.highlight \.[a-z0-9]+", rest)):
-                rules[(theme, rest)] = declarations
-                break
-    base = {theme: rules.get((theme, ".highlight"), {}).get("color") for theme in themes}
-    plain = set()
-    for rest in {rest for _, rest in rules if rest != ".highlight"}:
-        if not set(rules.get(("", rest), {})) <= {"color"}:  # an unthemed rule may add more than colour
-            continue
-        if all(base[t] and rules.get((t, rest)) == {"color": base[t]} for t in themes):
-            plain.add(rest.removeprefix(".highlight ."))
-    return frozenset(plain)
-
-
-def _plain_token_edits(page: str, tags: list[Tag], plain: frozenset[str]) -> list[tuple[int, int, str]]:
-    """Unwrap the plain token spans in highlighted code (pygments writes them flat, never nested)."""
-    edits: list[tuple[int, int, str]] = []
-    code_end = -1
-    for index, tag in enumerate(tags):
-        if tag.name == "pre" and index and tags[index - 1].name == "div" and tags[index - 1].get("class") == "highlight":
-            code_end = page.find("</pre>", tag.end)
-            continue
-        if tag.name != "span" or tag.start > code_end or tag.get("class") not in plain or len(tag.attributes) != 1:
-            continue
-        close = page.find("</span>", tag.end)
-        following = tags[index + 1].start if index + 1 < len(tags) else len(page)
-        if close == -1 or close > code_end or close > following:
-            continue  # not a flat token span: left as it is
-        edits += [(tag.start, tag.end, ""), (close, close + len("</span>"), "")]
-    return edits
-
-
-#: Attributes whose hard-coded English (from the theme's templates) a translated edition replaces.
-CHROME_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
+    return [(sheets[0].start, sheets[0].end, link)] + [removal(page, t) for t in sheets[1:]]
 
 
 def _edits(page: str, tags: list[Tag], search_page: bool, chrome: dict[str, str] | None = None,
            bundle: StyleBundle | None = None, plain: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
-    edits: list[tuple[int, int, str]] = _bundle_edits(page, tags, bundle) + _plain_token_edits(page, tags, plain)
-    citation_ids: dict[str, int] = {}
+    edits: list[tuple[int, int, str]] = (_bundle_edits(page, tags, bundle)
+                                         + theme_fixes.plain_token_edits(page, tags, plain))
     for tag in tags:
-        if tag.name == "script" and tag.has("src") and tag.body == (tag.end, tag.end):
-            src = tag.get("src") or ""
-            if "scripts/fontawesome.js" in src:
-                edits.append(_removal(page, tag))
-                continue
-            if not search_page and src.endswith(SEARCH_SCRIPTS) and [a.name for a in tag.attributes] == ["src"]:
-                edits.append(_removal(page, tag))
-                continue
-            if _script_src_name(tag) in DEFERRABLE and not tag.has("defer") and not tag.has("async"):
-                source = tag.attribute("src")
-                edits.append((source.space, source.start, " defer "))
         if tag.name == "meta" and (tag.get("http-equiv") or "").lower() == CSP.lower():
-            edits.append((tag.start, _through_newline(page, tag.end), ""))
+            edits.append((tag.start, through_newline(page, tag.end), ""))
         if tag.name == "a":
             edits.extend(_noopener(page, tag))
-        for attribute in tag.attributes:
-            if attribute.name == "role" and attribute.value == "doc-biblioentry":
-                edits.append((attribute.start, attribute.end, _attr("role", "listitem")))
-            elif (attribute.name, attribute.value) in HANDLERS:
-                edits.append((attribute.start, attribute.end, _attr(*HANDLERS[(attribute.name, attribute.value)])))
-        # the search button's aria-label ("Search", "Qidirish", "Поиск") hides its visible text
-        removed = None
-        if (tag.name == "button" and tag.get("class") == SEARCH_BUTTON_CLASS and tag.get("aria-label")
-                and tag.get("aria-label") == tag.get("title")):
-            removed = tag.attribute("aria-label")
-            edits.append((removed.space, removed.end, ""))
-        # a translated edition: the theme templates' English attribute values in the edition's words
-        for attribute in tag.attributes if chrome else ():
-            if attribute is not removed and attribute.name in CHROME_ATTRIBUTES and attribute.value in chrome:
-                edits.append((attribute.start, attribute.end, _attr(attribute.name, chrome[attribute.value])))
-        # sphinxcontrib-bibtex numbers the citation spans of each translated paragraph afresh, so two
-        # paragraphs can both hold id="id26"; nothing links to them: each later one gets a suffix
-        if tag.name == "span" and "bibtex-citation" in (tag.get("class") or "").split() and tag.get("id"):
-            ident = tag.attribute("id")
-            citation_ids[ident.value] = citation_ids.get(ident.value, 0) + 1
-            if citation_ids[ident.value] > 1:
-                edits.append((ident.start, ident.end, _attr("id", f"{ident.value}-{citation_ids[ident.value]}")))
-    return edits
+    return edits + theme_fixes.page_edits(page, tags, search_page, chrome)
 
 
 def _noopener(page: str, tag: Tag) -> list[tuple[int, int, str]]:
@@ -438,17 +190,7 @@ def _noopener(page: str, tag: Tag) -> list[tuple[int, int, str]]:
     values = (rel.value or "").split()
     if "noopener" in values:
         return []
-    return [(rel.space, rel.end, " " + _attr("rel", " ".join(values + ["noopener"])))]
-
-
-def _apply(page: str, edits: list[tuple[int, int, str]]) -> str:
-    out, at = [], 0
-    for start, end, text in sorted(edits):
-        if start < at:
-            raise AssertionError(f"overlapping rewrites at {start} (postprocess bug)")
-        out += [page[at:start], text]
-        at = end
-    return "".join(out) + page[at:]
+    return [(rel.space, rel.end, " " + attr("rel", " ".join(values + ["noopener"])))]
 
 
 def _sha256(text: str) -> str:
@@ -503,7 +245,7 @@ def _handler_message(page: str, tag: Tag, attribute: Attribute) -> str:
         return (f"{where}. It comes from {'; '.join(found)}: that value reaches the page as markup, not text. "
                 "Show it escaped (charts, tables and glue escape data), or reword the value")
     return (f"{where}. It is not text from data/: it is the theme's or a page's own markup. Replace it with a "
-            "data-ppp-action attribute (postprocess.HANDLERS) handled in _static/ppp-page.js")
+            "data-ppp-action attribute (theme_fixes.HANDLERS) handled in _static/ppp-page.js")
 
 
 DATA_FOLDER: Path | None = None   # None: the repository's data/ (tests point it at a copy)
@@ -541,17 +283,17 @@ def process_page(page: str, search_page: bool = False, chrome: dict[str, str] | 
     """One finished page: the rewrites above, then the policy first in ``<head>``. ``chrome``
     (translated editions): ``{English attribute value: translation}`` for the theme's words;
     ``bundle``: the site's joined stylesheet (None: the page keeps its links); ``plain``: the
-    token classes of highlighted code to unwrap (:func:`plain_token_classes`)."""
+    token classes of highlighted code to unwrap (:func:`ppp_atlas.theme_fixes.plain_token_classes`)."""
     tags = parse(page)
     check_markup(page, tags, allowed=HANDLERS)  # before any rewrite: lines are those of the page as written
-    page = _apply(page, _edits(page, tags, search_page, chrome, bundle, plain))
+    page = apply_edits(page, _edits(page, tags, search_page, chrome, bundle, plain))
     tags = parse(page)
     meta = f'<meta http-equiv="{CSP}" content="{content_security_policy(page, tags)}">\n'
     anchor = next((t for t in tags if t.name == "meta" and t.get("charset") is not None), None)
     anchor = anchor or next((t for t in tags if t.name == "head"), None)
     if anchor is None:
         raise MarkupError("page has no <head>")
-    at = _through_newline(page, anchor.end)
+    at = through_newline(page, anchor.end)
     return page[:at] + meta + page[at:]
 
 
@@ -561,83 +303,6 @@ def has_policy(page: str) -> bool:
     head_end = page.find("</head>")
     head = page if head_end < 0 else page[:head_end]
     return any(t.name == "meta" and (t.get("http-equiv") or "").lower() == CSP.lower() for t in parse(head))
-
-
-# --- icons ---------------------------------------------------------------------------
-
-def icon_names(page: str) -> set[str]:
-    """Font Awesome names in a page's class attributes and inline scripts (never in its text)."""
-    tags = parse(page)
-    names = {n for t in tags for n in FA_NAME.findall(t.get("class") or "")}
-    for body in (page[t.body[0]:t.body[1]] for t in tags if t.name == "script" and t.body):
-        names.update(FA_NAME.findall(body))
-    return names
-
-
-def icon_codepoints(outdir: Path) -> set[int]:
-    """Codepoints of the Font Awesome icons that the built pages and scripts name."""
-    css = (outdir / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
-    codepoint = {}
-    for selectors, hexcode in FA_RULE.findall(css):
-        for name in re.findall(r"\.(fa-[a-z0-9-]+):", selectors):
-            codepoint[name] = int(hexcode, 16)
-    names: set[str] = set()
-    for path in outdir.rglob("*.html"):
-        names.update(icon_names(path.read_text(encoding="utf-8", errors="ignore")))
-    for path in (outdir / "_static").rglob("*.js"):
-        if path.name != "fontawesome.js" and "vendor" not in path.parts:
-            names.update(FA_NAME.findall(path.read_text(encoding="utf-8", errors="ignore")))
-    return {codepoint[n] for n in names if n in codepoint} | theme_icon_codepoints(css)
-
-
-def theme_icon_codepoints(css: str) -> set[int]:
-    """The glyphs the theme's CSS itself draws (``--pst-icon-*`` custom properties: the icons of
-    admonitions, version notes, external links ...), which no page names as a class."""
-    import tinycss2
-
-    found: set[int] = set()
-    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
-        if rule.type != "qualified-rule":
-            continue
-        for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
-            if declaration.type == "declaration" and declaration.name.startswith("--pst-icon-"):
-                found.update(ord(t.value) for t in declaration.value if t.type == "string" and len(t.value) == 1)
-    return found
-
-
-def _pristine_webfonts() -> Path:
-    import pydata_sphinx_theme
-
-    return (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
-            / "static" / "vendor" / "fontawesome" / "webfonts")
-
-
-def webfonts_are_pristine(outdir: Path) -> bool:
-    """True when Sphinx has (re)copied the theme's full fonts since the last subsetting."""
-    target = outdir / "_static" / "vendor" / "fontawesome" / "webfonts"
-    return any((target / f.name).exists() and (target / f.name).read_bytes() == f.read_bytes()
-               for f in _pristine_webfonts().glob("*.woff2"))
-
-
-def subset_webfonts(outdir: Path, codepoints: set[int]) -> None:
-    """Cut the theme's Font Awesome fonts (from the pristine copies) to ``codepoints``."""
-    from fontTools import subset
-
-    pristine = _pristine_webfonts()
-    target = outdir / "_static" / "vendor" / "fontawesome" / "webfonts"
-    for source in sorted(pristine.glob("*")):
-        if source.suffix not in (".woff2", ".ttf") or not (target / source.name).exists():
-            continue
-        options = subset.Options()
-        options.flavor = "woff2" if source.suffix == ".woff2" else None
-        options.layout_features = ["*"]
-        options.name_IDs = ["*"]
-        options.notdef_outline = True
-        font = subset.load_font(str(source), options)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=sorted(codepoints))
-        subsetter.subset(font)
-        subset.save_font(font, str(target / source.name), options)
 
 
 REDIRECT = """<!DOCTYPE html>
@@ -665,61 +330,15 @@ def write_root_redirect(outdir: Path, root_doc: str, title: str, lang: str = "en
                                            encoding="utf-8")
 
 
-#: pydata-sphinx-theme 0.17 marks scrollable boxes as tab stops on the load event, and measuring
-#: them lays out the whole page in one task (350 ms on a phone for a notebook page, the main part of
-#: its blocking time). ppp-page.js does the same work in idle time, a few boxes at a time, for the
-#: theme's boxes and the book's own; the theme's call is taken out of its script.
-THEME_TAB_STOPS = '"complete"===document.readyState?I():window.addEventListener("load",I)'
-THEME_TAB_STOPS_OFF = "void 0/* tab stops: ppp-page.js, in idle time */"
-
-
-def defer_theme_tab_stops(outdir: Path) -> None:
-    """Take the theme's load-time tab-stop pass out of its script (see THEME_TAB_STOPS)."""
-    path = outdir / "_static" / "scripts" / "pydata-sphinx-theme.js"
-    script = path.read_text(encoding="utf-8")
-    if THEME_TAB_STOPS_OFF in script:
-        return
-    if script.count(THEME_TAB_STOPS) != 1:
-        raise RuntimeError(f"{path}: the theme's load-time tab stops ({THEME_TAB_STOPS}) are not in its script: "
-                           "pydata-sphinx-theme changed. Check whether it still measures every box at load, "
-                           "and update or drop postprocess.defer_theme_tab_stops")
-    path.write_text(script.replace(THEME_TAB_STOPS, THEME_TAB_STOPS_OFF), encoding="utf-8")
-
-
-def prune_search_index(outdir: Path) -> int:
-    """Words no page holds any more taken out of ``searchindex.js``. On an incremental build Sphinx
-    loads the last index and drops the pages that changed from each word's list, but keeps a word
-    whose list it emptied (``"word":[]``), so a rebuild's index differs from a clean build's; a
-    clean build has none. Written as Sphinx writes it (``json.dumps(..., sort_keys=True)``).
-    Returns how many words were taken out."""
-    import json
-
-    path = outdir / "searchindex.js"
-    prefix, suffix = "Search.setIndex(", ")"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if not (text.startswith(prefix) and text.endswith(suffix)):
-        return 0
-    index = json.loads(text[len(prefix):-len(suffix)])
-    dropped = 0
-    for field in ("terms", "titleterms"):
-        words = index.get(field, {})
-        empty = [word for word, pages in words.items() if pages == []]
-        for word in empty:
-            del words[word]
-        dropped += len(empty)
-    if dropped:
-        path.write_text(prefix + json.dumps(index, sort_keys=True) + suffix, encoding="utf-8")
-    return dropped
-
-
 def finish_site(outdir: Path, chrome: dict[str, str] | None = None) -> None:
     """Process the pages this build wrote (a page left from an earlier build already
     carries its policy; a change to the package makes the build rewrite every page).
     ``chrome``: see :func:`process_page`."""
+    theme_fixes.check()
     written = 0
     bundle = StyleBundle(outdir / "_static")
     pygments = outdir / "_static" / "pygments.css"
-    plain = plain_token_classes(pygments.read_text(encoding="utf-8")) if pygments.exists() else frozenset()
+    plain = theme_fixes.plain_token_classes(pygments.read_text(encoding="utf-8")) if pygments.exists() else frozenset()
     for path in sorted(outdir.rglob("*.html")):
         if "_static" in path.relative_to(outdir).parts:
             continue
@@ -733,9 +352,8 @@ def finish_site(outdir: Path, chrome: dict[str, str] | None = None) -> None:
             raise MarkupError(f"{path.relative_to(outdir).as_posix()} {error}") from None
         path.write_text(after, encoding="utf-8")
         written += path != outdir / "index.html"  # the root redirect is rewritten on every build
-    (outdir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)
-    (outdir / "_static" / "scripts" / "fontawesome.js.map").unlink(missing_ok=True)
-    if written or webfonts_are_pristine(outdir):
-        subset_webfonts(outdir, icon_codepoints(outdir))
-    defer_theme_tab_stops(outdir)
-    prune_search_index(outdir)
+    theme_fixes.remove_fontawesome_script(outdir)
+    if written or theme_fixes.webfonts_are_pristine(outdir):
+        theme_fixes.subset_webfonts(outdir, theme_fixes.icon_codepoints(outdir))
+    theme_fixes.defer_theme_tab_stops(outdir)
+    theme_fixes.prune_search_index(outdir)

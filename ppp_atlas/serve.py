@@ -16,7 +16,7 @@ import http.server
 from pathlib import Path
 
 from . import paths
-from .pdf import LoopbackServer, QuietHandler
+from .pdf.loopback import LoopbackServer, QuietHandler
 
 SITE = paths.ROOT / "_build" / "html"
 

@@ -246,14 +246,10 @@ def _relative(app, from_doc, to_doc):
 # --- cite this page ------------------------------------------------------------
 
 def _drop_thebe(app, pagename, templatename, context, doctree):
-    """Jupyter Book 1 always loads sphinx-thebe, which declares THEBE_JS_URL twice (a console
-    error) and points at a CDN. The book launches Binder instead, so its scripts (and its
-    stylesheet, one request less before the first paint) are dropped."""
-    context["css_files"] = [css for css in context.get("css_files", []) if "sphinx-thebe" not in str(css)]
-    context["script_files"] = [
-        js for js in context.get("script_files", [])
-        if "sphinx-thebe" not in str(js) and "THEBE_JS_URL" not in (getattr(js, "attributes", {}).get("body") or "")
-    ]
+    """sphinx-thebe's scripts and stylesheet dropped (:func:`ppp_atlas.theme_fixes.drop_thebe`)."""
+    from . import theme_fixes
+
+    theme_fixes.drop_thebe(context)
 
 
 def _theme_defaults(app, pagename, templatename, context, doctree):

@@ -98,7 +98,7 @@ def build(site_root: Path, languages=editions.LANGUAGES) -> dict:
     from playwright.sync_api import sync_playwright
 
     from . import chromium
-    from .pdf import LoopbackServer
+    from .pdf.loopback import LoopbackServer
 
     started = time.time()
     summary = {"decks": 0, "guides": 0, "printed": 0, "pages": {}}
@@ -173,7 +173,7 @@ def _print_deck(browser, url: str, lang: str) -> bytes:
 
 
 def _print_guide(browser, base: str, prefix: str, lang: str) -> bytes:
-    from .pdf import MARGIN
+    from .pdf.tabs import MARGIN
 
     context = browser.new_context(color_scheme="light", viewport={"width": 900, "height": 1200})
     context.add_init_script("try { localStorage.setItem('mode', 'light'); localStorage.setItem('theme', 'light'); } catch (e) {}")

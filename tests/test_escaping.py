@@ -230,7 +230,7 @@ def test_finish_site_names_the_page_and_a_handler_that_is_not_from_data(tmp_path
         postprocess.finish_site(tmp_path)
     message = str(error.value)
     assert message.startswith("book/x.html line 8: <button> has an inline event handler onmouseover=\"zoom()\"")
-    assert "not text from data/" in message and "postprocess.HANDLERS" in message
+    assert "not text from data/" in message and "theme_fixes.HANDLERS" in message
 
 
 def test_notebook_tables_escape_data_in_cells_they_format_and_in_their_labels():

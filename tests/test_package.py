@@ -357,7 +357,7 @@ def test_no_module_of_the_package_hides_an_import():
     but not one made by name at run time: the package makes none."""
     import re
 
-    found = [f"{path.name}:{n}" for path in sorted((build.paths.ROOT / "ppp_atlas").glob("*.py"))
+    found = [f"{path.name}:{n}" for path in sorted((build.paths.ROOT / "ppp_atlas").rglob("*.py"))
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if re.search(r"\bimport_module\(|\b__import__\(|importlib\.import_module", line)]
     assert found == []

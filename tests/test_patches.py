@@ -49,7 +49,7 @@ def test_no_module_but_patches_reassigns_another_librarys_code():
     """``library.attribute = ...`` on an imported module or class is a runtime patch: only
     ppp_atlas/patches.py may hold one."""
     found = []
-    for path in sorted((ROOT / "ppp_atlas").glob("*.py")):
+    for path in sorted((ROOT / "ppp_atlas").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         foreign = _imported_names(tree)
         for node in ast.walk(tree):

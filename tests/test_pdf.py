@@ -1,6 +1,6 @@
 """The print editions: the whole book and every page as PDF, in every edition (issue 16).
 
-`make book` prints them (ppp_atlas/pdf.py); these tests open what it wrote with pypdf.
+`make book` prints them (the ppp_atlas/pdf/ package); these tests open what it wrote with pypdf.
 """
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ def test_the_data_page_lists_the_book_in_every_edition(site):
 
 
 def test_the_print_button_draws_every_chart_first():
-    script = (Path(pdf.__file__).parent / "static" / "ppp-page.js").read_text(encoding="utf-8")
+    script = (Path(pdf.__file__).parent.parent / "static" / "ppp-page.js").read_text(encoding="utf-8")
     assert "window.pppPrepareForPrint().then(function () { window.print(); }" in script
     assert "beforeprint" in script
 
@@ -408,9 +408,9 @@ def test_structure_element_names_do_not_depend_on_the_printing_tab():
         return Dictionary(S=Name.Document, K=Array([table, Dictionary(Type=Name.MCR, MCID=2)]))
 
     one, other = tree(2181), tree(16302)
-    assert pdf._number_structure_ids(one) == pdf._number_structure_ids(other) == 3
+    assert pdf.number_structure_ids(one) == pdf.number_structure_ids(other) == 3
     second_part = tree(2181)  # printed in another tab, with the same numbers: named after the first
-    assert pdf._number_structure_ids(second_part, 4) == 3
+    assert pdf.number_structure_ids(second_part, 4) == 3
     assert [str(h) for h in second_part.K[0].K[1].A[0].Headers] == ["node00000005"]
     names = lambda d: [str(d.K[0].ID), str(d.K[0].K[0].ID), str(d.K[0].K[1].ID)]  # noqa: E731
     assert names(one) == names(other) == ["node00000001", "node00000002", "node00000003"]
