@@ -29,6 +29,19 @@ MODULE = Path(__file__).read_bytes()
 DECK_SIZE = {"width": 1280, "height": 720}
 
 
+#: Links into the site lead to its published address in a printed deck or guide (printed from a loopback
+#: server, they would lead to it); links to a place on the page and to other hosts stay as they are.
+PUBLISHED_LINKS = """(site) => {
+  for (const a of document.querySelectorAll("a[href]")) {
+    const target = new URL(a.getAttribute("href"), location.href);
+    if (target.origin !== location.origin) { continue; }
+    const here = target.pathname === location.pathname && target.hash;
+    if (here && document.getElementById(decodeURIComponent(target.hash.slice(1)))) { continue; }
+    a.setAttribute("href", site + target.pathname.replace(/^\\//, "") + target.hash);
+  }
+}"""
+
+
 def guide_file(lang: str) -> str:
     return f"teachers-guide-{lang}.pdf"
 
@@ -102,7 +115,10 @@ def build(site_root: Path, languages=editions.LANGUAGES) -> dict:
 
     started = time.time()
     summary = {"decks": 0, "guides": 0, "printed": 0, "pages": {}}
-    shapers = {lang: _shapers(site_root / config.site_prefix(lang)) for lang in languages}
+    # what shapes a print besides the page: the site's styles and fonts, this module (how it prints) and
+    # the published address its links are given
+    shapers = {lang: _shapers(site_root / config.site_prefix(lang)) + Path(__file__).read_bytes()
+               + config.site_url().encode() for lang in languages}
     jobs = []
     for lang in languages:
         root = site_root / config.site_prefix(lang)
@@ -163,6 +179,7 @@ def _print_deck(browser, url: str, lang: str) -> bytes:
         page.wait_for_function("() => window.Reveal && Reveal.isReady() && "
                                "document.querySelectorAll('.reveal .pdf-page').length > 0 && "
                                "Array.from(document.images).every(i => i.complete)", polling=50, timeout=60000)
+        page.evaluate(PUBLISHED_LINKS, config.site_url())  # once reveal.js has laid out the printed pages
         page.evaluate("() => document.fonts.ready.then(() => true)")
         title = page.title()
         data = page.pdf(print_background=True, prefer_css_page_size=True, tagged=True, outline=False,
@@ -183,6 +200,7 @@ def _print_guide(browser, base: str, prefix: str, lang: str) -> bytes:
         page.emulate_media(media="print", color_scheme="light")
         for name in guide_pages():
             page.goto(f"{base}/{prefix}{name}.html", wait_until="load")
+            page.evaluate(PUBLISHED_LINKS, config.site_url())
             page.evaluate("() => (window.pppPrepareForPrint ? Promise.resolve(window.pppPrepareForPrint()) : null)"
                           ".then(() => document.fonts.ready).then(() => true)")
             titles.append(page.evaluate("() => (document.querySelector('article h1') || document.querySelector('h1')).innerText"

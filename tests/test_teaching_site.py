@@ -303,3 +303,24 @@ def test_the_guide_is_audited_and_loaded_offline_like_every_page_in_every_editio
         assert len(guide) == len(CHAPTERS) + 1
         assert guide <= set(test_accessibility.PAGES), lang
         assert guide <= set(test_browser.PAGES), lang
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_printed_decks_and_guides_link_to_the_published_site(site, lang):
+    """A deck's or the guide's PDF, printed from a server on this machine, links to the published
+    site (never to 127.0.0.1), as the book's PDFs do."""
+    from pypdf import PdfReader
+
+    root = SITE / config.site_prefix(lang)
+    printed = [root / "_slides" / f"{c}.pdf" for c in CHAPTERS] + [root / "pdf" / teaching_pdf.guide_file(lang)]
+    published = 0
+    for pdf in printed:
+        for number, sheet in enumerate(PdfReader(pdf).pages):
+            for annotation in sheet.get("/Annots") or []:
+                uri = annotation.get_object().get("/A", {}).get("/URI")
+                if not uri:
+                    continue
+                host = urlparse(str(uri)).hostname or ""
+                assert host not in ("127.0.0.1", "localhost"), (pdf.name, number, uri)
+                published += str(uri).startswith(config.site_url())
+    assert published >= len(CHAPTERS), "the guide links the chapters it sets for reading"
