@@ -75,14 +75,63 @@ EDITION_WORDS = [
 def normalise_catalogs(lang: str) -> None:
     """Uzbek catalogs write oʻ/gʻ with U+02BB and the tutuq belgisi with U+02BC, whatever
     apostrophe a translator typed; no catalog calls a percentage a Python format
-    (:func:`drop_percentage_formats`)."""
+    (:func:`drop_percentage_formats`); every catalog has the book's header (:func:`catalog_header`)."""
     for path in editions.catalog_files(lang):
         text = path.read_text(encoding="utf-8")
-        fixed = drop_percentage_formats(text)
+        fixed = catalog_header(drop_percentage_formats(text), lang, path.relative_to(editions.LOCALES / lang / "LC_MESSAGES"))
         if lang == "uz":
             fixed = "\n".join(_fix_msgstr(line) for line in fixed.split("\n"))
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
+
+
+#: The edition's name in English, for catalog headers (read by translators and tools, not readers).
+_EDITION_NAMES = {"uz": "Uzbek (Latin script)", "ru": "Russian"}
+#: What the gettext tools write into a new catalog's header until someone fills it in.
+HEADER_PLACEHOLDERS = ("SOME DESCRIPTIVE TITLE", "FIRST AUTHOR", "EMAIL@ADDRESS", "Project name not set",
+                       "YEAR-MO-DA", "FULL NAME", "LL@li.org", "ORGANIZATION", " VERSION")
+
+
+def catalog_header(text: str, lang: str, name: Path) -> str:
+    """``text`` (a catalog) with the book's header in place of the gettext tools' placeholders: the
+    book's title and version (CITATION.cff), where to report a fault, the edition's editors as
+    translator and team, the licence. The creation date, plural forms and generator are kept; a
+    real revision date is kept, a placeholder becomes today's date (UTC)."""
+    import datetime
+
+    from . import config
+
+    head, sep, body = text.partition("\n\n")
+    if 'msgid ""' not in head:
+        return text
+    fields = dict(re.findall(r'^"([A-Za-z-]+): (.*?)\\n"$', head, re.M))
+    meta = config.book_metadata()
+    edition = _EDITION_NAMES.get(lang, lang)
+    revised = fields.get("PO-Revision-Date", "")
+    if not revised or "YEAR" in revised:
+        revised = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    repository = str(config.citation().get("repository-code", "")).rstrip("/")
+    values = {
+        "Project-Id-Version": f"{meta['title']} {meta['version']}",
+        "Report-Msgid-Bugs-To": f"{repository}/issues" if repository else "",
+        "POT-Creation-Date": fields.get("POT-Creation-Date", ""),
+        "PO-Revision-Date": revised,
+        "Last-Translator": f"Editors of the {edition} edition",
+        "Language": lang,
+        "Language-Team": f"{edition} edition of the atlas (reviews: locales/reviews/)",
+        "Plural-Forms": fields.get("Plural-Forms", ""),
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=utf-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Generated-By": fields.get("Generated-By", ""),
+    }
+    lines = [f"# {edition} edition of “{meta['title']}”: the messages of {name.with_suffix('').as_posix()}.",
+             f"# Copyright (C) {meta['date'][:4]} the authors; published under {meta['license'] or 'the book’s licence'},",
+             "# like the text (LICENSE-CONTENT). House terms: locales/termbase.csv; guide: locales/README.md.",
+             "#", 'msgid ""', 'msgstr ""']
+    lines += [f'"{key}: {value}\\n"' for key, value in values.items() if value]
+    header = "\n".join(lines)
+    return header + sep + body if header != head else text
 
 
 _PERCENT_NOT_AFTER_DIGIT = re.compile(r"(?<![0-9])(?<![0-9][ \u00a0])%")

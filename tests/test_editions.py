@@ -267,16 +267,32 @@ def test_every_catalog_passes_msgfmt_check():
     import subprocess
 
     msgfmt = shutil.which("msgfmt")
-    assert msgfmt, "msgfmt is missing: install gettext (.ci/run does)"
+    assert msgfmt, "msgfmt is missing: install gettext (make test does, tools/system-packages.sh)"
     problems = []
     for lang in editions.TRANSLATIONS:
         for path in editions.catalog_files(lang):
             result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
-            if result.returncode:
+            if result.returncode or result.stderr.strip():  # a warning too (a header left at its default)
                 problems.append(result.stderr.strip())
             text = path.read_text(encoding="utf-8")
             assert interface.drop_percentage_formats(text) == text, f"{path}: a percentage flagged as a Python format"
     assert not problems, "\n".join(problems)
+
+
+def test_every_catalog_has_the_book_s_header():
+    """Real headers: the book's title and version, where to report, the edition's team; none of the
+    placeholders the gettext tools write (FIRST AUTHOR, Project name not set, YEAR-MO-DA ...)."""
+    title, version = config.book_metadata()["title"], config.book_metadata()["version"]
+    for lang in editions.TRANSLATIONS:
+        for path in editions.catalog_files(lang):
+            head = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+            assert not [p for p in interface.HEADER_PLACEHOLDERS if p in head], path
+            assert f'"Project-Id-Version: {title} {version}\\n"' in head, path
+            assert f'"Language: {lang}\\n"' in head and "#, fuzzy" not in head, path
+    placeholder = '# SOME DESCRIPTIVE TITLE.\n# FIRST AUTHOR <EMAIL@ADDRESS>, 2026.\n#\n#, fuzzy\nmsgid ""\nmsgstr ""\n' \
+                  '"Project-Id-Version: Project name not set \\n"\n"PO-Revision-Date: YEAR-MO-DA HO:MI+ZONE\\n"\n\nmsgid "a"\nmsgstr "b"\n'
+    fixed = interface.catalog_header(placeholder, "uz", Path("book/x.po"))
+    assert not [p for p in interface.HEADER_PLACEHOLDERS if p in fixed] and fixed.endswith('\n\nmsgid "a"\nmsgstr "b"\n')
 
 
 def test_a_percentage_is_not_a_python_format_but_a_placeholder_is():
