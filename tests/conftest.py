@@ -43,6 +43,15 @@ def chromium():
         instance.close()
 
 
+@pytest.fixture(scope="session")
+def visits(chromium, base_url):
+    """Each built page visited once per screen, every check of that screen made on the visit
+    (tests/visits.py); the tests of a page read what their own check found."""
+    import visits as shared
+
+    return shared.Visits(chromium, base_url)
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A scratch copy of data/ and references.bib, for tests that break things on purpose."""
