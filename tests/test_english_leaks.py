@@ -290,6 +290,7 @@ def pdf_leaks(site: Path, lang: str) -> list[str]:
     english_path, path = site / "pdf" / "ppp-atlas-en.pdf", site / lang / "pdf" / f"ppp-atlas-{lang}.pdf"
     if not path.exists() or not english_path.exists():
         return []
+    english, edition = pdfs.reader(english_path), pdfs.reader(path)
 
     def front(file) -> list[str]:
         # the title page, the contents, and a chapter's page with its running header and footer
@@ -308,9 +309,9 @@ def pdf_leaks(site: Path, lang: str) -> list[str]:
                 found.append(run)
     # the fixed words of the title page and of a footer's citation ("version", "In", the authors)
     # are short: any English word of the English title page or footer left in the edition's
-    english_words = {w for line in _title_and_footer(english) for w in _words(_clean(line)) if _ENGLISH_WORD.fullmatch(w)}
+    english_words = {w for line in _title_and_footer(english_path) for w in _words(_clean(line)) if _ENGLISH_WORD.fullmatch(w)}
     own = {w.lower() for w in _words(str((edition.metadata or {}).get("/Title") or ""))}  # "atlas" is Uzbek too
-    for line in _title_and_footer(edition):
+    for line in _title_and_footer(path):
         for word in _words(_clean(line)):
             if (word in english_words and word.lower() not in own and len(word) > 1 and not word.isupper()
                     and f"word: {word}" not in found):
@@ -321,10 +322,10 @@ def pdf_leaks(site: Path, lang: str) -> list[str]:
     return found
 
 
-def _title_and_footer(reader) -> list[str]:
+def _title_and_footer(file: Path) -> list[str]:
     """The title page's lines and the running footer of a chapter's page (its last lines)."""
-    middle = (reader.pages[len(reader.pages) // 2].extract_text() or "").splitlines()
-    return (reader.pages[0].extract_text() or "").splitlines() + middle[-4:]
+    middle = pdfs.page_text(file, len(pdfs.reader(file).pages) // 2).splitlines()
+    return pdfs.page_text(file, 0).splitlines() + middle[-4:]
 
 
 # --- the gate -----------------------------------------------------------------------
