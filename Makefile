@@ -53,9 +53,10 @@ pdf: setup
 TEST_WORKERS ?= 2
 # tests/ on TEST_WORKERS processes (pytest-xdist); the notebooks (nbval) apart, in order, each in its one kernel
 # (a module-scoped fixture may be set up once per worker: the price of the split)
+# each step timed (wall and CPU seconds, into _build/test-timings.json: `make bench` reports them against the clean build)
 test: book layers
-	$(PY) -m pytest -n $(TEST_WORKERS) --durations=15 tests  # the slowest tests listed, to keep make test under 30 min
-	$(PY) -m pytest notebooks
+	$(PY) benchmarks/timed.py tests -- $(PY) -m pytest -n $(TEST_WORKERS) --durations=60 tests  # the 60 slowest listed
+	$(PY) benchmarks/timed.py notebooks -- $(PY) -m pytest notebooks
 
 # the terminology gate alone (locales/README.md): the termbase and the statute quotations against the catalogs
 # of this checkout or of another (make terms TERMS_LOCALES=../wt-lang/locales); make test runs the same gate
@@ -84,9 +85,11 @@ coverage: setup
 serve: setup
 	$(PY) -m ppp_atlas.serve --port $(PORT) --directory _build/html
 
+# BENCH_FLAGS: --no-build (measure the site as it is), --run-tests (time make test's steps now, not the last run's)
+BENCH_FLAGS ?=
 bench: setup assets
 	$(PY) benchmarks/editions.py
-	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/bench.py $(BENCH_FLAGS)
 
 linkcheck: setup
 	$(PY) benchmarks/linkcheck.py

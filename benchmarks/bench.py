@@ -14,12 +14,17 @@
   paint of its heaviest page and of its slowest, and the time from pressing the button of its
   heaviest chart to the chart drawn, on Slow 4G at 360 px, against the targets (1.5 s, 3 s).
 Every edition under _build/html (uz/, ru/ ...) is measured; the heaviest page is named.
-`--no-build` measures the site as it is.
+* the test time: `make test`'s two steps (tests, then notebooks; the site already built) as a ratio
+  to the clean build, wall and CPU seconds, read from the last `make test` run's record
+  (`_build/test-timings.json`, written by benchmarks/timed.py, with when and at which commit it was
+  measured); `--run-tests` times them now instead.
+`--no-build` measures the site as it is (the ratio then takes the last clean build this script measured).
 Lighthouse scores are printed too when `npx lighthouse` is available (see issue 8).
 """
 from __future__ import annotations
 
 import gzip
+import json
 import math
 import re
 import subprocess
@@ -44,6 +49,11 @@ def timed_build(*flags: str) -> tuple[float, float]:
     seconds = time.perf_counter() - started
     found = re.search(r"PDFs ([0-9.]+) s\)", done.stdout)
     return seconds, float(found.group(1)) if found else float("nan")
+
+
+def _commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return done.stdout.strip() or "unknown"
 
 
 def gz(path: Path) -> int:
@@ -71,9 +81,46 @@ def page_assets(chromium, base: str, page_path: str, use_charts: bool = False) -
     return list(dict.fromkeys(seen))
 
 
+BUILD_RECORD = ROOT / "_build" / "bench-timings.json"  # the last clean build this script measured
+TEST_RECORD = ROOT / "_build" / "test-timings.json"  # the last `make test` (benchmarks/timed.py)
+TEST_STEPS = {"tests": ["-m", "pytest", "-n", "2", "--durations=60", "tests"], "notebooks": ["-m", "pytest", "notebooks"]}
+
+
+def test_time(clean: float, run: bool = False) -> None:
+    """`make test`'s time (its two pytest steps, the site already built) as a ratio to the clean
+    build: read from the last `make test` run's record, or measured now with ``--run-tests``."""
+    if run:
+        for step, args in TEST_STEPS.items():
+            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "timed.py"), step, "--", sys.executable, *args], cwd=ROOT)
+    if math.isnan(clean) and BUILD_RECORD.exists():
+        last = json.loads(BUILD_RECORD.read_text(encoding="utf-8"))
+        clean = last["clean_s"]
+        print(f"\nclean build: {clean:.1f} s, measured {last['ended']} at {last['commit']} (--no-build: not measured now)")
+    if math.isnan(clean):
+        print("\nclean build: not measured yet (run `make bench` without --no-build): no ratio")
+    if not TEST_RECORD.exists():
+        print("\ntest time: not measured yet (run `make test`, or `make bench BENCH_FLAGS=--run-tests`)")
+        return
+    record = json.loads(TEST_RECORD.read_text(encoding="utf-8"))
+    steps = [record[s] for s in TEST_STEPS if s in record]
+    wall, cpu = sum(s["wall_s"] for s in steps), sum(s["cpu_s"] for s in steps)
+    print(f"\n{'make test, site built (tests + notebooks)':<44}{'wall s':>10}{'CPU s':>10}{'/ clean build':>15}  measured")
+    for name in TEST_STEPS:
+        if name in record:
+            s = record[name]
+            print(f"{'  ' + name:<44}{s['wall_s']:>10.0f}{s['cpu_s']:>10.0f}{s['wall_s'] / clean:>15.2f}  "
+                  f"{s['ended']} at {s['commit']} (exit {s['status']}, load {s['load_average'][0]})")
+    print(f"{'  together':<44}{wall:>10.0f}{cpu:>10.0f}{wall / clean:>15.2f}")
+    if len(steps) < len(TEST_STEPS):
+        print("  (a step has no record yet: the ratio is of the steps recorded)")
+
+
 def main() -> int:
     build = "--no-build" not in sys.argv
     clean, clean_pdfs = timed_build("--clean") if build else (float("nan"), float("nan"))
+    if build:
+        BUILD_RECORD.write_text(json.dumps({"clean_s": round(clean, 1), "commit": _commit(),
+                                            "ended": time.strftime("%Y-%m-%dT%H:%M:%S%z")}) + "\n", encoding="utf-8")
     rebuild = timed_build()[0] if build else float("nan")
     ratio = rebuild / clean
     from playwright.sync_api import sync_playwright
@@ -103,6 +150,7 @@ def main() -> int:
     print(f"{'no-change rebuild (s)':<44}{rebuild:>14.1f}")
     if build:
         print(f"{'rebuild / clean':<44}{ratio:>14.3f}{TARGETS['ratio']:>14}  {'yes' if ratio <= TARGETS['ratio'] else 'NO'}")
+    test_time(clean, run="--run-tests" in sys.argv)
     print(f"\n{'page':<44}{'requests':>9}{'first view B':>14}{'repeat view B':>15}{'using every chart B':>21}")
     for page, count, first, repeat, using in sorted(rows, key=lambda r: -r[2]):
         print(f"{page:<44}{count:>9}{first:>14,}{repeat:>15,}{using:>21,}")

@@ -95,6 +95,21 @@ def draw_all_charts(page, timeout_ms: int = 20000) -> int:
     return count
 
 
+CHARTS_SETTLED_JS = """() => Array.from(document.querySelectorAll("div.ppp-plotly")).every(div => {
+  if (!div.querySelector(".plot-container")) return true;  // not drawn (draw_all_charts waits for those it draws)
+  const box = div.closest(".ppp-chart-box");
+  return div._fullLayout && !div._transitioning && (!box || box.classList.contains("ppp-live"));
+})"""
+
+
+def wait_for_charts_settled(page, timeout_ms: int = 20000) -> None:
+    """Wait until every drawn chart is finished: plotly's promise resolved (ppp-charts.js then marks
+    its box live, the drawing hidden), the fonts loaded, and two frames painted since."""
+    page.wait_for_function(CHARTS_SETTLED_JS, timeout=timeout_ms)
+    page.evaluate("() => document.fonts.ready.then(() => new Promise(done => "
+                  "requestAnimationFrame(() => requestAnimationFrame(done))))")
+
+
 def open_button(chart):
     """The "Interactive chart" button of ``chart`` (a locator of its div.ppp-plotly), if it has one."""
     return chart.locator("xpath=ancestor::figure[contains(@class, 'ppp-chart')][1]//button[contains(@class, 'ppp-chart-open')]")

@@ -1,7 +1,10 @@
 """Fixtures shared by the tests: the built site, a loopback server and Debian's Chromium."""
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,6 +15,45 @@ import browser  # noqa: E402
 
 ROOT = browser.ROOT
 SITE = browser.SITE
+REPRODUCIBLE = Path(__file__).resolve().parent / "test_reproducible.py"
+
+
+def _runs_the_build_from_nothing(config) -> bool:
+    """Whether this session will run test_reproducible's build from nothing (then it is started at
+    once, in the background: tests/build_from_nothing.py); with -k or -m the test builds by itself."""
+    if hasattr(config, "workerinput") or config.option.collectonly or config.option.keyword or config.option.markexpr:
+        return False
+    if not (SITE / "index.html").exists():
+        return False
+    for arg in config.args:
+        path, _, name = arg.partition("::")
+        path = Path(path).resolve()
+        if (path == REPRODUCIBLE and name in ("", "test_a_build_from_nothing_is_byte_identical")) or path in REPRODUCIBLE.parents:
+            return True
+    return False
+
+
+def pytest_configure(config):
+    if _runs_the_build_from_nothing(config):
+        import tempfile
+
+        import build_from_nothing
+
+        config._ppp_builds = Path(tempfile.gettempdir()) / f"ppp-atlas-tests-{os.getpid()}"
+        config._ppp_build_job = build_from_nothing.start(config._ppp_builds)
+
+
+def pytest_unconfigure(config):
+    job = getattr(config, "_ppp_build_job", None)
+    if job is not None:
+        if job.poll() is None:  # the session ended first (-x, an interrupt): end the build this session started,
+            os.killpg(job.pid, signal.SIGTERM)  # with its Sphinx processes and kernels (its own process group)
+            try:
+                job.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(job.pid, signal.SIGKILL)
+                job.wait()
+        shutil.rmtree(config._ppp_builds, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +83,15 @@ def chromium():
         instance = chosen.launch(p)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def visits(chromium, base_url):
+    """Each built page visited once per screen, every check of that screen made on the visit
+    (tests/visits.py); the tests of a page read what their own check found."""
+    import visits as shared
+
+    return shared.Visits(chromium, base_url)
 
 
 @pytest.fixture

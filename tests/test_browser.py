@@ -1,4 +1,8 @@
-"""The built site in a real Chromium: offline, error-free, charts drawn, search works."""
+"""The built site in a real Chromium: offline, error-free, charts drawn, search works.
+
+The checks of every page (offline and error-free, every chart drawn, drawings that load when they
+come into view, chart labels at three widths) are made on one visit of the page per screen,
+shared with test_accessibility.py (tests/visits.py)."""
 from __future__ import annotations
 
 import re
@@ -6,24 +10,19 @@ import re
 import pytest
 
 import browser
+import visits as _visits
 
-PAGES = browser.pages() if browser.SITE.exists() else []
+PAGES = _visits.PAGES
 
 
-@pytest.mark.parametrize("page_path", PAGES)
-def test_page_is_offline_and_error_free(chromium, base_url, page_path):
-    page = chromium.new_page()
-    try:
-        result = browser.visit(page, f"{base_url}/{page_path}", settle_ms=600)
-        expected = browser.draw_all_charts(page)
-        assert result["status"] == 200
-        assert result["foreign"] == [], "requests to other hosts"
-        assert result["failed"] == [], "failed requests"
-        assert result["errors"] == [], "console errors"
-        drawn = page.locator("div.ppp-plotly > .plot-container").count()
-        assert drawn == expected, f"{drawn} of {expected} charts drawn"
-    finally:
-        page.close()
+@pytest.mark.parametrize("page_path", [pytest.param(p, marks=_visits.group_mark(p)) for p in PAGES])
+def test_page_is_offline_and_error_free(visits, page_path):
+    result = visits.get(page_path, "light")["offline"]
+    assert result["status"] == 200
+    assert result["foreign"] == [], "requests to other hosts"
+    assert result["failed"] == [], "failed requests"
+    assert result["errors"] == [], "console errors"
+    assert result["drawn"] == result["expected"], f"{result['drawn']} of {result['expected']} charts drawn"
 
 
 def test_dark_mode_recolours_chart_text(chromium, base_url):
@@ -103,31 +102,25 @@ def test_maps_load_the_map_bundle_and_other_pages_do_not(site):
                               for kind in ("choropleth", "scattergeo")), page
 
 
-CHART_PAGES = [p for p in PAGES if 'class="ppp-chart"' in (browser.SITE / p).read_text(encoding="utf-8")]
+CHART_PAGES = _visits.CHART_PAGES
 
 
 def _label_cases():
     for page in CHART_PAGES:
         for width in browser.WIDTHS:
-            yield pytest.param(page, width, id=f"{page}-{width}")
+            yield pytest.param(page, width, id=f"{page}-{width}", marks=_visits.group_mark(page))
 
 
 @pytest.mark.parametrize(("page_path", "width"), list(_label_cases()))
-def test_chart_labels_stay_inside_their_box_apart_and_legible(chromium, base_url, page_path, width):
+def test_chart_labels_stay_inside_their_box_apart_and_legible(visits, page_path, width):
     """Every chart, as drawn at build time and as plotly draws it, at 360, 768 and 1280 px, in every
-    edition: no text outside the chart's box, no two texts overlapping, no text under 11 px."""
-    page = chromium.new_page(viewport={"width": width, "height": 900})
-    try:
-        page.goto(f"{base_url}/{page_path}", wait_until="load")
-        static = browser.chart_text_problems(page)
-        count = browser.draw_all_charts(page)
-        page.wait_for_timeout(300)
-        interactive = browser.chart_text_problems(page)
-        assert count >= 1
-        assert static == [], f"static drawings: {len(static)} problems, e.g. {static[:6]}"
-        assert interactive == [], f"interactive charts: {len(interactive)} problems, e.g. {interactive[:6]}"
-    finally:
-        page.close()
+    edition: no text outside the chart's box, no two texts overlapping, no text under 11 px.
+    (360 px: the phone screen of the accessibility audit; 1280 px: its light screen.)"""
+    found = visits.get(page_path, _visits.PROFILE_OF_WIDTH[width])["labels"]
+    static, interactive = found["static"], found["interactive"]
+    assert found["count"] >= 1
+    assert static == [], f"static drawings: {len(static)} problems, e.g. {static[:6]}"
+    assert interactive == [], f"interactive charts: {len(interactive)} problems, e.g. {interactive[:6]}"
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -177,21 +170,14 @@ def test_boxes_that_scroll_become_tab_stops_in_idle_time(chromium, base_url, sit
         page.close()
 
 
-IMAGE_PAGES = [p for p in PAGES if 'class="ppp-ink-light"' in (browser.SITE / p).read_text(encoding="utf-8")]
+IMAGE_PAGES = _visits.IMAGE_PAGES
 
 
-@pytest.mark.parametrize("page_path", IMAGE_PAGES)
-def test_a_drawing_kept_as_an_image_loads_when_its_chart_comes_into_view(chromium, base_url, page_path):
+@pytest.mark.parametrize("page_path", [pytest.param(p, marks=_visits.group_mark(p)) for p in IMAGE_PAGES])
+def test_a_drawing_kept_as_an_image_loads_when_its_chart_comes_into_view(visits, page_path):
     """Large drawings are lazy images; the parts of a page skipped until they come near the screen
     (content-visibility) must not keep them from loading."""
-    page = chromium.new_page()
-    try:
-        page.goto(f"{base_url}/{page_path}", wait_until="load")
-        figures = page.locator("figure.ppp-chart:has(.ppp-static img)").all()
-        assert figures
-        for figure in figures:
-            figure.scroll_into_view_if_needed()
-            shown = browser.wait_for_shown_drawing(figure)
-            assert shown == 1, (figure.get_attribute("id"), "its drawing did not load" if shown == -1 else shown)
-    finally:
-        page.close()
+    figures = visits.get(page_path, "light")["lazy"]
+    assert figures
+    for name, shown in figures:
+        assert shown == 1, (name, "its drawing did not load" if shown == -1 else shown)

@@ -63,7 +63,8 @@ def translated_pages(site, tmp_path_factory):
         yield base, pages
 
 
-@pytest.mark.parametrize("width", [360, 768, 1280])
+# one worker for the three widths: the fixture (every chart drawn again with longer labels) is made once
+@pytest.mark.parametrize("width", [pytest.param(w, marks=pytest.mark.xdist_group("chart-translation")) for w in (360, 768, 1280)])
 def test_charts_with_longer_labels_stay_legible(chromium, translated_pages, width):
     base, pages = translated_pages
     for name, expected in pages.items():

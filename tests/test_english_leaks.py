@@ -41,6 +41,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+import pdfs  # noqa: E402 - the books, each read once per session
 
 EDITIONS = ("uz", "ru")
 RUN = 4  # English words in a row that make a block English
@@ -286,32 +287,31 @@ def data_leaks(page: str, twin: str, lang: str) -> list[str]:
 # --- PDFs ---------------------------------------------------------------------------
 
 def pdf_leaks(site: Path, lang: str) -> list[str]:
-    from pypdf import PdfReader
-
     english_path, path = site / "pdf" / "ppp-atlas-en.pdf", site / lang / "pdf" / f"ppp-atlas-{lang}.pdf"
     if not path.exists() or not english_path.exists():
         return []
-    english, edition = PdfReader(english_path), PdfReader(path)
+    english, edition = pdfs.reader(english_path), pdfs.reader(path)
 
-    def front(reader) -> list[str]:
+    def front(file) -> list[str]:
         # the title page, the contents, and a chapter's page with its running header and footer
+        reader = pdfs.reader(file)
         numbers = sorted({*range(min(3, len(reader.pages))), len(reader.pages) // 2})
-        pages = [reader.pages[i].extract_text() or "" for i in numbers]
+        pages = [pdfs.page_text(file, i) for i in numbers]
         meta = reader.metadata or {}
         return [line for text in pages for line in text.splitlines()] + [str(meta.get(k) or "") for k in
                                                                           ("/Author", "/Title", "/Subject")]
 
-    grams = set().union(*(_grams(s) for s in front(english)))
+    grams = set().union(*(_grams(s) for s in front(english_path)))
     found: list[str] = []
-    for line in front(edition):
+    for line in front(path):
         for run in english_runs(line, grams):
             if run not in found:
                 found.append(run)
     # the fixed words of the title page and of a footer's citation ("version", "In", the authors)
     # are short: any English word of the English title page or footer left in the edition's
-    english_words = {w for line in _title_and_footer(english) for w in _words(_clean(line)) if _ENGLISH_WORD.fullmatch(w)}
+    english_words = {w for line in _title_and_footer(english_path) for w in _words(_clean(line)) if _ENGLISH_WORD.fullmatch(w)}
     own = {w.lower() for w in _words(str((edition.metadata or {}).get("/Title") or ""))}  # "atlas" is Uzbek too
-    for line in _title_and_footer(edition):
+    for line in _title_and_footer(path):
         for word in _words(_clean(line)):
             if (word in english_words and word.lower() not in own and len(word) > 1 and not word.isupper()
                     and f"word: {word}" not in found):
@@ -322,10 +322,10 @@ def pdf_leaks(site: Path, lang: str) -> list[str]:
     return found
 
 
-def _title_and_footer(reader) -> list[str]:
+def _title_and_footer(file: Path) -> list[str]:
     """The title page's lines and the running footer of a chapter's page (its last lines)."""
-    middle = (reader.pages[len(reader.pages) // 2].extract_text() or "").splitlines()
-    return (reader.pages[0].extract_text() or "").splitlines() + middle[-4:]
+    middle = pdfs.page_text(file, len(pdfs.reader(file).pages) // 2).splitlines()
+    return pdfs.page_text(file, 0).splitlines() + middle[-4:]
 
 
 # --- the gate -----------------------------------------------------------------------
@@ -346,7 +346,7 @@ def leaks(site: Path, lang: str) -> dict[str, list[str]]:
     return result
 
 
-@pytest.mark.parametrize("lang", EDITIONS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(EDITIONS))  # its PDF part reads the book of pdf:<lang>
 def test_translated_editions_show_no_english_outside_quotations_titles_and_code(site, lang):
     found = leaks(site, lang)
     report = [f"{kind}: {item}" for kind, items in found.items() for item in items]

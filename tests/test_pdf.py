@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+import pdfs
+from pdfs import reader, text_of
 from ppp_atlas import config, editions, pdf
 
 MAX_BOOK_BYTES = 15_000_000
@@ -23,23 +24,7 @@ def edition_root(site: Path, lang: str) -> Path:
     return site / config.site_prefix(lang)
 
 
-@lru_cache(maxsize=None)
-def reader(path: Path) -> PdfReader:
-    if not path.exists():
-        pytest.fail(f"{path} is missing: `make book` prints the PDFs (or `make pdf` after installing Chromium)")
-    return PdfReader(path)
-
-
-@lru_cache(maxsize=None)
-def text_of(path: Path, every: int = 1) -> str:
-    """The text layer of the PDF: the title page and contents, then every ``every``-th page
-    (reading 400 pages takes pypdf a minute)."""
-    pages = list(reader(path).pages)
-    return "\n".join(page.extract_text() or "" for page in pages[:3] + pages[3::every])
-
-
-def book(site: Path, lang: str) -> Path:
-    return edition_root(site, lang) / pdf.PDF_DIR / pdf.book_file(lang)
+book = pdfs.book
 
 
 def chapter(site: Path, lang: str, doc: str) -> Path:
@@ -107,7 +92,7 @@ def headings(page: Path) -> list[tuple[int, str]]:
 
 # --- links on the site ------------------------------------------------------------
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_every_page_links_its_own_pdf_and_the_books(site, lang):
     missing = []
     for doc in config.toc_order():
@@ -143,7 +128,7 @@ def test_the_print_button_draws_every_chart_first():
 
 # --- the whole book ---------------------------------------------------------------
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_the_book_holds_every_page_with_title_page_and_contents(site, lang):
     r = reader(book(site, lang))
     chapters = [len(reader(chapter(site, lang, doc)).pages) - 1 for doc in config.toc_order()]  # less their title page
@@ -152,10 +137,10 @@ def test_the_book_holds_every_page_with_title_page_and_contents(site, lang):
     assert len(r.pages) > 100
     box = r.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) in ((596, 843), (595, 842))  # A4
-    title_page = r.pages[0].extract_text()
+    title_page = pdfs.page_text(book(site, lang), 0)
     assert pdf.book_title(lang) in " ".join(title_page.split())
     assert "CC BY 4.0" in title_page and "0.1.0" in title_page
-    contents = squash(" ".join(r.pages[i].extract_text() for i in range(1, front)))
+    contents = squash(" ".join(pdfs.page_text(book(site, lang), i) for i in range(1, front)))
     word = editions.translator(lang, "ppp")(pdf.WORDS["contents"])
     assert squash(word) in contents
     for doc in config.toc_order():
@@ -163,7 +148,7 @@ def test_the_book_holds_every_page_with_title_page_and_contents(site, lang):
         assert squash(h1) in contents, f"{doc}: {h1!r} not in the contents"
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_the_book_has_bookmarks_for_every_part_chapter_and_section(site, lang):
     r = reader(book(site, lang))
     titles = outline_titles(r)
@@ -180,7 +165,7 @@ def test_the_book_has_bookmarks_for_every_part_chapter_and_section(site, lang):
     assert len(titles) > 150
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_the_book_is_tagged_titled_in_its_language_with_fonts_embedded(site, lang):
     r = reader(book(site, lang))
     catalog = r.trailer["/Root"]
@@ -211,13 +196,13 @@ def test_the_book_is_tagged_titled_in_its_language_with_fonts_embedded(site, lan
     assert fonts and unembedded == set()
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_the_book_stays_small_and_numbers_its_pages(site, lang):
     path = book(site, lang)
     assert path.stat().st_size < MAX_BOOK_BYTES, f"{path.stat().st_size / 1e6:.1f} MB"
     r = reader(path)
     for index in (1, len(r.pages) // 2, len(r.pages) - 1):
-        lines = [line.strip() for line in (r.pages[index].extract_text() or "").splitlines()]
+        lines = [line.strip() for line in pdfs.page_text(path, index).splitlines()]
         assert str(index + 1) in lines, f"page {index + 1} does not show its number"
 
 
@@ -272,9 +257,9 @@ def test_a_chapter_pdf_is_a_handout_with_header_footer_and_no_code(site):
     assert len(r.pages) >= 3
     title = headings(site / f"{doc}.html")[0][1]
     assert r.metadata.title.startswith(title)
-    first = squash(r.pages[0].extract_text())
+    first = squash(pdfs.page_text(path, 0))
     assert squash(pdf.WORDS["how_to_cite"]) in first and squash(title) in first
-    second = squash(r.pages[1].extract_text())
+    second = squash(pdfs.page_text(path, 1))
     assert squash(pdf.book_title("en")) in second  # running header
     assert squash(config.site_url() + doc + ".html") in second  # footer: the chapter's citation and address
     text = text_of(path)
@@ -285,7 +270,7 @@ def test_a_chapter_pdf_is_a_handout_with_header_footer_and_no_code(site):
     assert "/StructTreeRoot" in r.trailer["/Root"]
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_every_page_has_its_pdf(site, lang):
     sizes = {doc: chapter(site, lang, doc).stat().st_size for doc in config.toc_order() if chapter(site, lang, doc).exists()}
     assert set(sizes) == set(config.toc_order())
@@ -322,13 +307,13 @@ def _parent_tree_problems(r: PdfReader) -> tuple[int, list[str]]:
     return checked, problems
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_every_tagged_content_and_link_of_the_book_has_its_element(site, lang):
     checked, problems = _parent_tree_problems(reader(book(site, lang)))
     assert checked > 10_000 and problems[:10] == []
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_the_book_leaves_out_the_chapters_title_pages(site, lang):
     """Each page is printed once with its title page first; the book keeps neither those pages nor
     anything of their structure (no page object or element of theirs is copied into it)."""
@@ -350,11 +335,11 @@ def test_the_book_leaves_out_the_chapters_title_pages(site, lang):
     checked = 0
     for doc in config.toc_order():
         h1 = headings(edition_root(site, lang) / f"{doc}.html")[0][1]
-        text = squash(r.pages[starts[h1]].extract_text())
+        text = squash(pdfs.page_text(book(site, lang), starts[h1]))
         assert squash(h1)[:30] in text and chapter_of not in text, doc
         checked += 1
     assert checked == len(config.toc_order())
-    first = squash(reader(chapter(site, lang, "book/germany")).pages[0].extract_text())
+    first = squash(pdfs.page_text(chapter(site, lang, "book/germany"), 0))
     assert chapter_of in first
 
 
@@ -418,7 +403,7 @@ def test_structure_element_names_do_not_depend_on_the_printing_tab():
     assert [str(h) for h in one.K[0].K[1].A[0].Headers] == [str(one.K[0].K[0].ID)] == ["node00000002"]
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_every_table_cell_names_header_cells_that_exist(site, lang):
     """A table cell's /Headers name header cells by their /ID: after the assembly renames the ids
     (one name per element of the whole book), each name still leads to a header cell."""

@@ -4,51 +4,19 @@ are live links, and every link to a PDF on the site says its size."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject
-
+import pdfs
+from pdfs import links
 from ppp_atlas import bib, config, editions, pdf
 
 LANGS = editions.LANGUAGES
 
 
-def book(site: Path, lang: str) -> Path:
-    return site / config.site_prefix(lang) / pdf.PDF_DIR / pdf.book_file(lang)
-
-
-@lru_cache(maxsize=None)
-def links(path: Path) -> list[dict]:
-    """Every link annotation of the PDF: its page, rectangle and where it leads (a page index, or a URI)."""
-    r = PdfReader(path)
-    index = {page.indirect_reference.idnum: i for i, page in enumerate(r.pages)}
-    named = r.named_destinations
-    found = []
-    for number, page in enumerate(r.pages):
-        for ref in page.get("/Annots") or []:
-            annot = ref.get_object()
-            if annot.get("/Subtype") != "/Link":
-                continue
-            item = {"page": number, "rect": [float(v) for v in annot["/Rect"]], "uri": None, "to": None}
-            action = annot.get("/A")
-            dest = annot.get("/Dest")
-            if action is not None and action.get("/S") == "/URI":
-                item["uri"] = str(action["/URI"])
-            elif action is not None and action.get("/S") == "/GoTo":
-                dest = action.get("/D")
-            if dest is not None:
-                if not isinstance(dest, ArrayObject):
-                    target = named.get(str(dest))
-                    item["to"] = r.get_destination_page_number(target) if target is not None else -1
-                else:
-                    item["to"] = index.get(dest[0].idnum, -1)
-            found.append(item)
-    return found
+book = pdfs.book
 
 
 def _book_page(uri: str, lang: str) -> bool:
@@ -59,7 +27,7 @@ def _book_page(uri: str, lang: str) -> bool:
     return path in set(config.toc_order())
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_links_to_pages_of_the_book_lead_inside_it(site, lang):
     found = links(book(site, lang))
     internal = [item for item in found if item["to"] is not None]
@@ -87,9 +55,9 @@ class _Visitor:
             self.pieces.append((x, y, text))
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_the_contents_entries_link_to_their_pages(site, lang):
-    r = PdfReader(book(site, lang))
+    r = pdfs.reader(book(site, lang))
     found = links(book(site, lang))
     # the contents run from page 2 to the page before the first chapter's (the bookmarks say where)
     starts = [r.get_destination_page_number(item) for item in r.outline if not isinstance(item, list)]
@@ -114,7 +82,7 @@ def bib_urls() -> set[str]:
     return {entry.fields["url"].strip() for entry in bib.entries().values() if "url" in entry.fields}
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_bibliography_addresses_are_live_links(site, lang):
     uris = {unquote(item["uri"]).rstrip("/") for item in links(book(site, lang)) if item["uri"]}
     urls = bib_urls()
@@ -144,7 +112,7 @@ class _PdfLinks(HTMLParser):
             self._open = None
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_every_link_to_a_pdf_says_the_files_real_size(site, lang):
     from babel.numbers import parse_decimal
 
@@ -175,7 +143,7 @@ def test_sizes_are_written_with_the_editions_units():
     assert pdf.size_text(6_712_345, "ru") == "6,7\u00a0МБ"
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
 def test_a_pages_own_address_stays_a_link_to_the_website(site, lang):
     """The cite box's stable address of each page (and the title page's) names the website, in the
     book as in the page's own PDF: only links from one page to another lead inside the book."""
