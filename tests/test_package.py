@@ -150,6 +150,7 @@ def test_formatted_references_are_kept_by_content_between_builds(tmp_path, monke
     monkeypatch.setattr(citations, "FORMATTED", store)
     store.load(tmp_path / "refs.pickle")  # no file yet: nothing kept
     assert store.entries == {}
+    citations.register_style()  # as the Sphinx extension does: the style finds its label style by name
     style = citations.HouseStyle()
     entry = bib.entries()["Seed2025jamoat"]
     retitled = Entry(entry.type, fields={**entry.fields, "title": "Another title"}, persons=entry.persons)
