@@ -95,6 +95,9 @@ class HouseStyle(UnsrtStyle):
 
     default_label_style = "ppp-author-year"
     default_sorting_style = "author_year_title"
+    #: the edition the references are written for: each edition has a style of its own, registered
+    #: under its own name (:func:`style_name`), so no process-wide setting says which edition it is
+    language = "en"
 
     def format_entry(self, label, entry, bib_data=None):
         """sphinxcontrib-bibtex formats every cited entry on every build, even with nothing
@@ -104,8 +107,8 @@ class HouseStyle(UnsrtStyle):
             return self._linked(super().format_entry(label, entry, bib_data=bib_data))
         from . import editions
 
-        memo = (type(self).__name__, _STYLE["language"], label, _entry_content(entry),
-                editions.catalog_mtime(_STYLE["language"], "references"))  # a new translation of its note
+        memo = (type(self).__name__, self.language, label, _entry_content(entry),
+                editions.catalog_mtime(self.language, "references"))  # a new translation of its note
         FORMATTED.used.add(memo)
         known = FORMATTED.entries.get(memo)
         if known is None:
@@ -239,7 +242,6 @@ GOST_WORDS = {
     "uz": {"accessed": "murojaat sanasi", "pages": "B.", "volume": "J.", "number": "№", "nodate": bib.NO_DATE["uz"],
            "version": "Versiya", "electronic": "Matn : elektron"},
 }
-_STYLE = {"language": "en"}
 #: Where a ``titleaddon`` gives a title in an edition's language ("…; Russian: Закон …").
 _ADDON_IN = {"ru": re.compile(r"\bRussian: (.+?)(?:;\s*(?:Uzbek|English|German):|$)"),
              "uz": re.compile(r"\bUzbek: (.+?)(?:;\s*(?:Russian|English|German):|$)")}
@@ -251,7 +253,7 @@ def edition_titleaddon(children, context):
     """The title in the edition's own language, in square brackets, where ``titleaddon`` gives
     one and the title is in another language; never the English rendering, which is the
     English edition's (a Russian reader needs no English gloss of a Russian or German title)."""
-    entry, lang = context["entry"], _STYLE["language"]
+    entry, lang = context["entry"], context["style"].language
     addon, title = bib.plain(entry.fields.get("titleaddon", "")), bib.plain(entry.fields.get("title", ""))
     match = _ADDON_IN[lang].search(addon) if lang in _ADDON_IN else None
     if not match or _SCRIPT[lang].search(title):
@@ -276,7 +278,7 @@ def edition_text(children, context, name, as_written=False):
 
     entry = context["entry"]
     text = bib.plain(entry.fields.get(name, ""))
-    translated = editions.catalog(_STYLE["language"], "references").get(text) if text else None
+    translated = editions.catalog(context["style"].language, "references").get(text) if text else None
     if not translated and as_written and text:
         return field(name).format_data(context)
     if not translated:
@@ -288,11 +290,6 @@ def edition_messages() -> list[str]:
     """The English fields the editions translate (``references.pot``), in the order of the file."""
     return list(dict.fromkeys(bib.plain(e.fields[name]) for e in bib.entries().values()
                               for name in EDITION_FIELDS if e.fields.get(name)))
-
-
-def set_language(lang: str) -> None:
-    """Called by the Sphinx extension: which edition the references are written for."""
-    _STYLE["language"] = lang
 
 
 def _day_month_year(value: str) -> str:
@@ -326,7 +323,7 @@ class GostStyle(HouseStyle):
 
     @property
     def words(self) -> dict:
-        return GOST_WORDS.get(_STYLE["language"], GOST_WORDS["ru"])
+        return GOST_WORDS[self.language]
 
     @staticmethod
     def date_form(iso: str) -> str:
@@ -430,17 +427,34 @@ class GostStyle(HouseStyle):
         )]
 
 
+class RussianGostStyle(GostStyle):
+    language = "ru"
+
+
+class UzbekGostStyle(GostStyle):
+    language = "uz"
+
+
+#: The reference style of each edition: the house style in English, GOST in Uzbek and Russian
+EDITION_STYLES = {"en": ("ppp", HouseStyle), "ru": ("ppp-gost-ru", RussianGostStyle),
+                  "uz": ("ppp-gost-uz", UzbekGostStyle)}
+
+
+def style_name(lang: str) -> str:
+    """The pybtex plugin name of an edition's style (``bibtex_default_style``)."""
+    return EDITION_STYLES[lang][0]
+
+
 def style_for(lang: str):
-    """The reference style of an edition: the house style in English, GOST in Uzbek and Russian."""
-    return HouseStyle() if lang == "en" else GostStyle()
+    """The reference style of an edition (an instance)."""
+    return EDITION_STYLES[lang][1]()
 
 
 def register_style() -> None:
     """The house styles as pybtex plugins (sphinxcontrib-bibtex finds them by name)."""
     for group, name, klass in (
         ("pybtex.style.labels", "ppp-author-year", AuthorYearLabels),
-        ("pybtex.style.formatting", "ppp", HouseStyle),
-        ("pybtex.style.formatting", "ppp-gost", GostStyle),
+        *(("pybtex.style.formatting", name, klass) for name, klass in EDITION_STYLES.values()),
     ):
         try:
             register_plugin(group, name, klass)
@@ -448,12 +462,12 @@ def register_style() -> None:
             pass
 
 
-def format_entries(keys: list[str]) -> list[tuple[str, str]]:
+def format_entries(keys: list[str], lang: str = "en") -> list[tuple[str, str]]:
     """(key, HTML) for each key, formatted with the house style, in author-year order."""
     register_style()
     known = bib.entries()
     data = BibliographyData({k: known[k] for k in keys if k in known})
-    style = style_for(_STYLE["language"])
+    style = style_for(lang)
     return [(e.key, e.text.render_as("html")) for e in style.format_entries(data.entries.values())]
 
 
@@ -469,14 +483,14 @@ def _same(text: str) -> str:
     return text
 
 
-def reference_list_html(keys: list[str], bibliography_uri: str, tr=_same) -> str:
+def reference_list_html(keys: list[str], bibliography_uri: str, tr=_same, lang: str = "en") -> str:
     if not keys:
         return f'<p class="ppp-no-refs">{html.escape(tr(WORDS["no_refs"]))}</p>'
     items = "".join(
         f'<li id="ref-{html.escape(key)}">{text} '
         f'<a class="ppp-ref-link" href="{html.escape(bibliography_uri)}#{html.escape(bib_anchor(key))}">'
         f"{html.escape(tr(WORDS['in_full']))}</a></li>"
-        for key, text in format_entries(keys)
+        for key, text in format_entries(keys, lang)
     )
     return f'<ol class="ppp-references">{items}</ol>'
 

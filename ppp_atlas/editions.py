@@ -82,7 +82,6 @@ def edition_config(lang: str, staging: Path, cache: Path) -> Path:
     # translators type their own typographic quotes («», “”); docutils' smartquotes would turn the
     # apostrophes of English names left in the text into Russian closing quotes
     sphinx_config["smartquotes"] = False
-    sphinx_config["bibtex_default_style"] = "ppp-gost"  # GOST R 7.0.100-2018, as Uzbek and Russian readers cite
     words = catalog(lang, "ppp")
     settings["title"] = words.get(settings["title"]) or settings["title"]
     settings["author"] = words.get(settings.get("author", "")) or settings.get("author", "")

@@ -207,15 +207,16 @@ def inline_handlers(tags: list[Tag]) -> list[tuple[Tag, Attribute]]:
     return [(t, a) for t in tags for a in t.attributes if a.name.startswith("on") and len(a.name) > 2]
 
 
-def check_markup(page: str, tags: list[Tag], allowed: dict | None = None) -> None:
+def check_markup(page: str, tags: list[Tag], allowed: dict | None = None, data_folder: Path | None = None) -> None:
     """Raise :class:`MarkupError` for markup the policy cannot allow: an inline event handler
-    (other than those in ``allowed``) or an inline script whose code is a value from ``data/``."""
+    (other than those in ``allowed``) or an inline script whose code is a value from the data
+    (``data_folder``, the repository's ``data/`` unless given), naming the file, row and field."""
     for tag, attribute in inline_handlers(tags):
         if (attribute.name, attribute.value) not in (allowed or {}):
-            raise MarkupError(_handler_message(page, tag, attribute))
+            raise MarkupError(_handler_message(page, tag, attribute, data_folder))
     for tag in (t for t in tags if t.name == "script" and t.body and _is_executable(t)):
         code = page[tag.body[0]:tag.body[1]].strip()
-        found = [place for place, value in _script_cells() if code and code in value]
+        found = [place for place, value in _data_cells(data_folder) if code and code in value and "<script" in value.lower()]
         if found:
             raise MarkupError(f"{_line(page, tag)}: a <script> element runs code that comes from {'; '.join(found)}. "
                               "That value reaches the page as markup, not text; show it escaped (charts, tables "
@@ -234,11 +235,11 @@ def _line(page: str, tag: Tag) -> str:
     return f"line {page.count(chr(10), 0, tag.start) + 1}"
 
 
-def _handler_message(page: str, tag: Tag, attribute: Attribute) -> str:
+def _handler_message(page: str, tag: Tag, attribute: Attribute, data_folder: Path | None) -> str:
     element = page[tag.start:tag.end]
     shown = element if len(element) <= 160 else element[:157] + "..."
     value = attribute.value or ""
-    found = [place for place, cell in _data_cells() if attribute.name in cell.lower() and value in cell]
+    found = [place for place, cell in _data_cells(data_folder) if attribute.name in cell.lower() and value in cell]
     where = (f"{_line(page, tag)}: <{tag.name}> has an inline event handler {attribute.name}=\"{value}\", "
              f"which the page's Content-Security-Policy forbids ({shown})")
     if found:
@@ -248,14 +249,12 @@ def _handler_message(page: str, tag: Tag, attribute: Attribute) -> str:
             "data-ppp-action attribute (theme_fixes.HANDLERS) handled in _static/ppp-page.js")
 
 
-DATA_FOLDER: Path | None = None   # None: the repository's data/ (tests point it at a copy)
-
-
-def _data_cells() -> list[tuple[str, str]]:
-    """Every non-empty cell of ``data/*.csv`` as ("data/file.csv row n, field f", value); row n is line n."""
+def _data_cells(folder: Path | None = None) -> list[tuple[str, str]]:
+    """Every non-empty cell of ``<folder>/*.csv`` (the repository's ``data/`` unless given) as
+    ("data/file.csv row n, field f", value); row n is line n."""
     from . import paths
 
-    folder = DATA_FOLDER or paths.DATA
+    folder = folder or paths.DATA
     stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.csv")))
     return _read_cells(folder, stamp)
 
@@ -274,18 +273,16 @@ def _read_cells(folder: Path, _stamp: tuple) -> list[tuple[str, str]]:
     return cells
 
 
-def _script_cells() -> list[tuple[str, str]]:
-    return [(place, value) for place, value in _data_cells() if "<script" in value.lower()]
-
-
 def process_page(page: str, search_page: bool = False, chrome: dict[str, str] | None = None,
-                 bundle: StyleBundle | None = None, plain: frozenset[str] = frozenset()) -> str:
+                 bundle: StyleBundle | None = None, plain: frozenset[str] = frozenset(),
+                 data_folder: Path | None = None) -> str:
     """One finished page: the rewrites above, then the policy first in ``<head>``. ``chrome``
     (translated editions): ``{English attribute value: translation}`` for the theme's words;
     ``bundle``: the site's joined stylesheet (None: the page keeps its links); ``plain``: the
-    token classes of highlighted code to unwrap (:func:`ppp_atlas.theme_fixes.plain_token_classes`)."""
+    token classes of highlighted code to unwrap (:func:`ppp_atlas.theme_fixes.plain_token_classes`);
+    ``data_folder``: where values that reach a page as markup are looked for (the repository's data/)."""
     tags = parse(page)
-    check_markup(page, tags, allowed=HANDLERS)  # before any rewrite: lines are those of the page as written
+    check_markup(page, tags, allowed=HANDLERS, data_folder=data_folder)  # before any rewrite: lines are those of the page as written
     page = apply_edits(page, _edits(page, tags, search_page, chrome, bundle, plain))
     tags = parse(page)
     meta = f'<meta http-equiv="{CSP}" content="{content_security_policy(page, tags)}">\n'

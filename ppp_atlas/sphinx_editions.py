@@ -164,7 +164,9 @@ def _config_inited(app, settings):
     from . import citations
 
     lang = config.edition(settings.language)
-    citations.set_language(lang)
+    # each edition's own reference style (GOST R 7.0.100-2018 in Uzbek and Russian, as their readers
+    # cite, in the edition's fixed words); sphinxcontrib-bibtex reads it when it formats a list
+    settings.bibtex_default_style = citations.style_name(lang)
     settings.templates_path.append(str(TEMPLATES))
     options = settings.html_theme_options
     options["article_header_end"] = ["ppp-languages.html", "article-header-buttons.html"]

@@ -21,7 +21,7 @@ from docutils.parsers.rst import Directive, directives
 
 from sphinx.util import logging as sphinx_logging
 
-from . import bibkeys, charts, citations, config, paths, sphinx_editions, sphinx_glue, svg, weights
+from . import bibkeys, charts, citations, config, paths, sphinx_domain, sphinx_editions, sphinx_glue, sphinx_title, svg, weights
 # the chart node lives with the glue that pastes charts (sphinx_glue); named here too, as before
 from .sphinx_glue import chart_node, chart_placeholder, chart_translator, figure_script  # noqa: F401
 from .charts import MARKER, MIME_PLOTLY
@@ -57,8 +57,7 @@ class PlotlyMimeRenderer:
         document = getattr(getattr(renderer, "renderer", None), "document", None)
         env = getattr(document.settings, "env", None) if document is not None else None
         if env is not None and "figure" in meta and meta.get("version", 1) >= 2:
-            env.ppp_charts = getattr(env, "ppp_charts", {})
-            env.ppp_charts.setdefault(env.docname, {})[meta["id"]] = meta
+            sphinx_domain.page_data(env).note_chart(env.docname, meta)
         return [chart_node(data.content, meta)]
 
 
@@ -81,9 +80,8 @@ def _draw_all_charts(app, env):
         return []
     translate, lang = chart_translator(app), _language(app)
     jobs = []
-    for metas in getattr(env, "ppp_charts", {}).values():
-        for meta in metas.values():
-            jobs += _drawing_jobs(meta, _figures(meta, translate, lang))
+    for meta in sphinx_domain.page_data(env).charts():
+        jobs += _drawing_jobs(meta, _figures(meta, translate, lang))
     missing = [job for job in jobs if svg.cached(*job) is None]
     if missing:
         logger.info(f"drawing {len(missing)} chart images (kaleido)")
@@ -184,15 +182,6 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def _purge_charts(app, env, docname):
-    getattr(env, "ppp_charts", {}).pop(docname, None)
-
-
-def _merge_charts(app, env, docnames, other):
-    env.ppp_charts = getattr(env, "ppp_charts", {})
-    env.ppp_charts.update({d: other.ppp_charts[d] for d in docnames if d in getattr(other, "ppp_charts", {})})
-
-
 # --- chapter reference lists -------------------------------------------------
 
 def _collect_citations(app, doctree):
@@ -201,22 +190,11 @@ def _collect_citations(app, doctree):
         for key in node.get("reftarget", "").split(","):
             if key.strip() and key.strip() not in cited:
                 cited.append(key.strip())
-    if not hasattr(app.env, "ppp_cited"):
-        app.env.ppp_cited = {}
-    app.env.ppp_cited[app.env.docname] = cited
+    sphinx_domain.page_data(app.env).note_cited(app.env.docname, cited)
     if cited:  # the references' notes come from the edition's references.po
         from . import editions
 
         editions.note_catalog(app.env, _language(app), "references")
-
-
-def _purge(app, env, docname):
-    getattr(env, "ppp_cited", {}).pop(docname, None)
-
-
-def _merge(app, env, docnames, other):
-    env.ppp_cited = getattr(env, "ppp_cited", {})
-    env.ppp_cited.update({d: other.ppp_cited[d] for d in docnames if d in getattr(other, "ppp_cited", {})})
 
 
 def _fill_references(app, doctree, docname):
@@ -225,9 +203,9 @@ def _fill_references(app, doctree, docname):
                 if n.astext().strip() in ("references", "<!-- references -->")]
     if not comments:
         return
-    keys = getattr(app.env, "ppp_cited", {}).get(docname, [])
+    keys = sphinx_domain.page_data(app.env).cited(docname)
     bibliography = _relative(app, docname, app.config.ppp_bibliography_doc)
-    items = citations.reference_list_html(keys, bibliography, _ppp_words(app))
+    items = citations.reference_list_html(keys, bibliography, _ppp_words(app), _language(app))
     for comment in comments:
         comment.replace_self(nodes.raw("", items, format="html"))
 
@@ -403,14 +381,12 @@ class MovedCells(_LocalisedDataHtml):
 
 # --- the law as of a date, under every page's title (ppp_atlas/lawdate.py) ------------------
 
-def _law_note(app, pagename, templatename, context, doctree):
-    if doctree is None or pagename not in config.toc_docnames() or pagename == app.config.root_doc:
+def _law_note(app, doctree, docname):
+    if app.builder.format != "html" or docname not in config.toc_docnames() or docname == app.config.root_doc:
         return
     from . import lawdate
 
-    note = lawdate.note_html(_language(app), pagename)
-    body = context.get("body", "")
-    context["body"] = body.replace("</h1>", "</h1>" + note, 1) if "</h1>" in body else note + body
+    sphinx_title.place(doctree, lawdate.note_html(_language(app), docname))
 
 
 def _copy_assets(app, exception):
@@ -449,6 +425,8 @@ def setup(app):
 
     patches.require_versions()
     patches.fast_plain_text()
+    sphinx_domain.setup(app)  # the per-page data the features below keep
+    sphinx_title.setup(app)   # the blocks under a page's title
     sphinx_editions.setup(app)
     sphinx_pdf.setup(app)
     sphinx_glue.setup(app)
@@ -472,17 +450,13 @@ def setup(app):
     weights.setup(app)
     bibkeys.setup(app)
     app.connect("doctree-read", _collect_citations)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
     app.connect("doctree-resolved", _fill_references)
     app.connect("doctree-resolved", _render_charts, priority=600)  # after myst-nb resolves pasted charts
     app.connect("doctree-resolved", _translate_tables, priority=600)  # tables pasted by glue too
     app.connect("doctree-read", _note_table_catalog)
-    app.connect("env-purge-doc", _purge_charts)
-    app.connect("env-merge-info", _merge_charts)
     app.connect("env-updated", _draw_all_charts)
     app.connect("html-page-context", _cite_box)
-    app.connect("html-page-context", _law_note)
+    app.connect("doctree-resolved", _law_note, priority=440)  # above the PDF links (sphinx_pdf, 450)
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _theme_defaults)
     app.connect("build-finished", _copy_assets, priority=400)  # before sphinx-external-toc writes a bare redirect
@@ -494,7 +468,7 @@ def setup(app):
     app.connect("build-finished", _save_formatted_references)
     app.connect("build-finished", _keep_search_entries, priority=950)
     citations.register_style()
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 5}
 
 
 def _keep_search_entries(app, exception):

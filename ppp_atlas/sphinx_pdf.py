@@ -9,7 +9,7 @@ import html
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-from . import config, editions
+from . import config, editions, sphinx_title
 
 #: Reader-visible fixed words (translated in ``locales/<lang>/LC_MESSAGES/ppp.po``).
 WORDS = {
@@ -62,12 +62,10 @@ def links_html(lang: str, pagename: str) -> str:
             f'<li><a href="{e(book)}" type="application/pdf">{e(word("book_pdf"))}</a></li></ul></nav>')
 
 
-def _page_links(app, pagename, templatename, context, doctree):
-    if doctree is None or pagename not in config.toc_docnames():
+def _page_links(app, doctree, docname):
+    if app.builder.format != "html" or docname not in config.toc_docnames():
         return
-    block = links_html(config.edition(app.config.language), pagename)
-    body = context.get("body", "")
-    context["body"] = body.replace("</h1>", "</h1>" + block, 1) if "</h1>" in body else block + body
+    sphinx_title.place(doctree, links_html(config.edition(app.config.language), docname))
 
 
 class PdfEditions(Directive):
@@ -97,6 +95,6 @@ def _add_print_css(app):
 
 def setup(app):
     """Registered from :func:`ppp_atlas.sphinx_ext.setup`."""
-    app.connect("html-page-context", _page_links, priority=450)
+    app.connect("doctree-resolved", _page_links, priority=450)  # under the law's date (sphinx_ext, 440)
     app.add_directive("pdf-editions", PdfEditions)
     app.connect("builder-inited", _add_print_css, priority=600)

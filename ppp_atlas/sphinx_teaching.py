@@ -31,7 +31,7 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging as sphinx_logging
 
-from . import config, editions, paths, teaching
+from . import config, editions, paths, sphinx_domain, teaching
 
 logger = sphinx_logging.getLogger(__name__)
 
@@ -421,8 +421,7 @@ def _collect_charts(app, doctree, docname):
         if figure is not None:
             caption = next((_text(c) for c in figure.children if isinstance(c, nodes.caption)), "")
         found[meta["name"]] = {"title": translate(meta["title"]), "alt": translate(meta["alt"]), "caption": caption}
-    app.env.ppp_slide_charts = getattr(app.env, "ppp_slide_charts", {})
-    app.env.ppp_slide_charts[docname] = found
+    sphinx_domain.page_data(app.env).note_slide_charts(docname, found)
 
 
 def _collect_slides(app, doctree, docname):
@@ -453,7 +452,7 @@ def _collect_slides(app, doctree, docname):
                                  f"slide in {teaching.BANK.name}")
         title = next((_text(c) for c in section.children if isinstance(c, nodes.title)), "")
         provisions.append({"section": title, "anchor": provision["section"], "text": text})
-    charts_found = getattr(app.env, "ppp_slide_charts", {}).get(docname, {})
+    charts_found = sphinx_domain.page_data(app.env).slide_charts(docname)
     charts = []
     for name in entry.get("slides", {}).get("charts", []):
         if name not in charts_found:
@@ -471,8 +470,7 @@ def _collect_slides(app, doctree, docname):
         "charts": charts,
         "provisions": provisions,
     }
-    app.env.ppp_slides = getattr(app.env, "ppp_slides", {})
-    app.env.ppp_slides[chapter] = state
+    sphinx_domain.page_data(app.env).note_slides(chapter, state)
 
 
 def _write_files(app, exception):
@@ -490,7 +488,7 @@ def _write_files(app, exception):
     teaching_export.write_all(outdir / FILES_DIR, lang, site=site, chapter_titles=titles, sections=sections)
     state_file = Path(app.doctreedir) / SLIDE_STATE
     saved = json.loads(state_file.read_text(encoding="utf-8")) if state_file.exists() else {}
-    saved.update(getattr(app.env, "ppp_slides", {}))
+    saved.update(sphinx_domain.page_data(app.env).slides())
     missing = [c for c in teaching.chapters() if c not in saved]
     if missing:
         raise ExtensionError(f"no slide content for {', '.join(missing)}: build once from a clean environment")

@@ -22,24 +22,14 @@ import time
 from pathlib import Path
 
 from . import config, editions, paths, teaching
+from .pdf.links import PUBLISHED_LINKS
 from .sphinx_teaching import GUIDE_DIR, SLIDES_DIR
 
 CACHE = paths.ROOT / "_build" / "pdf-cache" / "teaching"
-MODULE = Path(__file__).read_bytes()
+# how it prints, and what it does to links: a printed deck or guide is printed from a loopback server,
+# and its links into the site lead to the published address (pdf.links.PUBLISHED_LINKS)
+MODULE = Path(__file__).read_bytes() + PUBLISHED_LINKS.encode()
 DECK_SIZE = {"width": 1280, "height": 720}
-
-
-#: Links into the site lead to its published address in a printed deck or guide (printed from a loopback
-#: server, they would lead to it); links to a place on the page and to other hosts stay as they are.
-PUBLISHED_LINKS = """(site) => {
-  for (const a of document.querySelectorAll("a[href]")) {
-    const target = new URL(a.getAttribute("href"), location.href);
-    if (target.origin !== location.origin) { continue; }
-    const here = target.pathname === location.pathname && target.hash;
-    if (here && document.getElementById(decodeURIComponent(target.hash.slice(1)))) { continue; }
-    a.setAttribute("href", site + target.pathname.replace(/^\\//, "") + target.hash);
-  }
-}"""
 
 
 def guide_file(lang: str) -> str:
@@ -179,7 +169,7 @@ def _print_deck(browser, url: str, lang: str) -> bytes:
         page.wait_for_function("() => window.Reveal && Reveal.isReady() && "
                                "document.querySelectorAll('.reveal .pdf-page').length > 0 && "
                                "Array.from(document.images).every(i => i.complete)", polling=50, timeout=60000)
-        page.evaluate(PUBLISHED_LINKS, config.site_url())  # once reveal.js has laid out the printed pages
+        page.evaluate(PUBLISHED_LINKS, [config.site_url(), False])  # once reveal.js has laid out the printed pages
         page.evaluate("() => document.fonts.ready.then(() => true)")
         title = page.title()
         data = page.pdf(print_background=True, prefer_css_page_size=True, tagged=True, outline=False,
@@ -200,7 +190,7 @@ def _print_guide(browser, base: str, prefix: str, lang: str) -> bytes:
         page.emulate_media(media="print", color_scheme="light")
         for name in guide_pages():
             page.goto(f"{base}/{prefix}{name}.html", wait_until="load")
-            page.evaluate(PUBLISHED_LINKS, config.site_url())
+            page.evaluate(PUBLISHED_LINKS, [config.site_url(), False])
             page.evaluate("() => (window.pppPrepareForPrint ? Promise.resolve(window.pppPrepareForPrint()) : null)"
                           ".then(() => document.fonts.ready).then(() => true)")
             titles.append(page.evaluate("() => (document.querySelector('article h1') || document.querySelector('h1')).innerText"

@@ -80,6 +80,8 @@ THEBE = ("sphinx-thebe", "THEBE_JS_URL")
 #: how pydata-sphinx-theme writes its light and dark rules into ``pygments.css``
 PYGMENTS_THEMES = {"light": 'html[data-theme="light"] ', "dark": 'html[data-theme="dark"] '}
 SEARCH_INDEX = ("Search.setIndex(", ")")
+#: what the editions' sphinx.js sets on doctools.js's ``Documentation`` (interface.compile_interface)
+SPHINX_JS_GLOBALS = ("TRANSLATIONS: {},", 'LOCALE: "unknown",')
 
 #: pydata-sphinx-theme 0.17 marks scrollable boxes as tab stops on the load event, and measuring
 #: them lays out the whole page in one task (350 ms on a phone for a notebook page, the main part of
@@ -114,6 +116,14 @@ FIXES = (
     Fix("words of removed pages in the search index", "Sphinx", "7.4.7", "sphinx", "search/__init__.py",
         (SEARCH_INDEX[0],)),
     Fix("sphinx-thebe dropped", "sphinx-thebe", "0.3.1", "sphinx_thebe", "__init__.py", THEBE),
+    # written as a file of the edition's locale, not an edit: interface.compile_interface writes
+    # <lang>/LC_MESSAGES/sphinx.js, which Sphinx copies as _static/translations.js, setting the search
+    # page's words on doctools.js's Documentation object itself (Sphinx's own file calls
+    # addTranslations, which builds a function from a string: the site's CSP forbids that)
+    Fix("search page's words without new Function", "Sphinx", "7.4.7", "sphinx",
+        "themes/basic/static/doctools.js", SPHINX_JS_GLOBALS),
+    Fix("search page's words without new Function (the file Sphinx copies)", "Sphinx", "7.4.7", "sphinx",
+        "builders/html/__init__.py", ("'sphinx.js'", "'translations.js'")),
 )
 
 

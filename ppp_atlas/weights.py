@@ -23,7 +23,7 @@ import math
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-from . import config, paths
+from . import config, paths, sphinx_domain
 
 MAX_WEIGHT = 4       # each control runs from 0 (ignored) to 4 in whole steps
 DEFAULT_WEIGHT = 1   # equal weights
@@ -204,27 +204,16 @@ class WeightsForm(Directive):
             env.note_dependency(str(paths.ROOT / "ppp_atlas" / "static" / name))
         language = _language(env)
         node = nodes.raw("", form_html(form_data(language), language), format="html")
-        env.ppp_weights_pages = getattr(env, "ppp_weights_pages", set()) | {env.docname}
+        sphinx_domain.page_data(env).note_weights_form(env.docname)
         return [node]
 
 
 def _add_script(app, pagename, templatename, context, doctree):
     """ppp-weights.js only on the pages that hold the form."""
-    if doctree is not None and pagename in getattr(app.env, "ppp_weights_pages", set()):
+    if doctree is not None and sphinx_domain.page_data(app.env).has_weights_form(pagename):
         app.add_js_file("ppp-weights.js", loading_method="defer")
-
-
-def _purge(app, env, docname):
-    getattr(env, "ppp_weights_pages", set()).discard(docname)
-
-
-def _merge(app, env, docnames, other):
-    env.ppp_weights_pages = getattr(env, "ppp_weights_pages", set()) | (
-        set(docnames) & getattr(other, "ppp_weights_pages", set()))
 
 
 def setup(app):
     app.add_directive("weights-form", WeightsForm)
     app.connect("html-page-context", _add_script)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)

@@ -212,11 +212,10 @@ def _with_raw_note(data_copy, value, row=3):
     ('Guards <b onmouseover="steal()">on duty</b>', 'inline event handler onmouseover="steal()"'),
     ("<script>window.__pwned = 1</script>", "a <script> element runs code"),
 ])
-def test_markup_from_data_that_would_run_names_file_row_and_field(data_copy, monkeypatch, value, what):
-    monkeypatch.setattr(postprocess, "DATA_FOLDER", data_copy / "data")
+def test_markup_from_data_that_would_run_names_file_row_and_field(data_copy, value, what):
     page = _with_raw_note(data_copy, value)
     with pytest.raises(postprocess.MarkupError) as error:
-        postprocess.process_page(page)
+        postprocess.process_page(page, data_folder=data_copy / "data")
     message = str(error.value)
     assert what in message and "comes from data/country-cases.csv row 3, field note" in message, message
     assert "line 8" in message  # the page line, for whoever looks at the built page

@@ -326,13 +326,8 @@ def test_short_labels_and_references_in_the_edition_s_words():
     entry = bib.entries()["Seed2025jamoat"]
     assert bib.year(entry) == "n.d." and bib.year(entry, "ru") == "б. г."
     assert bib.short_label("Seed2025jamoat", lang="uz").endswith("(yili koʻrsatilmagan)")
-    try:
-        citations.set_language("ru")
-        law = dict(citations.format_entries(["Uzbekistan2019ppp", "Weber1919politik"]))
-        citations.set_language("uz")
-        law_uz = dict(citations.format_entries(["Uzbekistan2019ppp"]))
-    finally:
-        citations.set_language("en")
+    law = dict(citations.format_entries(["Uzbekistan2019ppp", "Weber1919politik"], "ru"))
+    law_uz = dict(citations.format_entries(["Uzbekistan2019ppp"], "uz"))
     assert "[Закон Республики Узбекистан" in law["Uzbekistan2019ppp"]  # the title in the edition's language
     assert "On public" not in law["Uzbekistan2019ppp"] and "Politics as a vocation" not in law["Weber1919politik"]
     assert "[" not in law_uz["Uzbekistan2019ppp"].split("–")[0]  # an Uzbek title needs no gloss in Uzbek

@@ -11,6 +11,26 @@ from pathlib import Path
 from .. import config
 
 
+#: What every printed page of the site does to its links (the book's pages, the teacher's guide and the
+#: decks): a link into the site leads to the published address, as a PDF is read away from the site;
+#: a link to a place on the same page stays. With ``mark``, a link that needs no address printed after
+#: it gets ``ppp-url-in-text`` (ppp-print.css prints the address of the others): a link within the site
+#: or the page, and a link that reads as its own address (a work's URL in a reference).
+PUBLISHED_LINKS = """([site, mark]) => {
+  const quiet = a => { if (mark) { a.classList.add("ppp-url-in-text"); } };
+  for (const a of document.querySelectorAll("a[href]")) {
+    const target = new URL(a.getAttribute("href"), location.href);
+    if (a.textContent.trim() === a.getAttribute("href")) { quiet(a); }
+    if (target.origin !== location.origin) { continue; }
+    const here = target.pathname === location.pathname && target.hash;
+    if (!here || !document.getElementById(decodeURIComponent(target.hash.slice(1)))) {
+      a.setAttribute("href", site + target.pathname.replace(/^\\//, "") + target.hash);
+    }
+    quiet(a);
+  }
+}"""
+
+
 _HREF = re.compile(r'<a\b[^>]*?\bhref="([^"#:?]*\.html)#([^"]+)"')
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import config, paths
 from ..sphinx_pdf import WORDS, words_for
 from .front import citation_words, cover_section, short_citation
-from .links import linked_places, page_for_digest
+from .links import PUBLISHED_LINKS, linked_places, page_for_digest
 from .outline import headings_with_pages
 from .tabs import MARGIN, TabPool
 
@@ -34,7 +34,7 @@ def digest_of(*chunks: bytes) -> str:
 
 
 #: Raise when a change to this package changes what a printed page looks like (reprints every page).
-PRINT_VERSION = "4"
+PRINT_VERSION = "5"
 
 
 def shapers_digest() -> str:
@@ -64,15 +64,7 @@ PREPARE = """async ([site, wanted]) => {
   }
   document.body.append(holder);
   // links into the site lead to the published address; only links that leave the book show it
-  for (const a of document.querySelectorAll("a[href]")) {
-    const target = new URL(a.getAttribute("href"), location.href);
-    // a link that reads as its own address (a work's URL in a reference) is not written twice
-    if (a.textContent.trim() === a.getAttribute("href")) { a.classList.add("ppp-url-in-text"); }
-    if (target.origin !== location.origin) { continue; }
-    if (target.pathname === location.pathname && target.hash) { a.classList.add("ppp-url-in-text"); continue; }
-    a.setAttribute("href", site + target.pathname.replace(/^\\//, "") + target.hash);
-    a.classList.add("ppp-url-in-text");
-  }
+  (""" + PUBLISHED_LINKS + """)([site, true]);
   const drawn = window.pppPrepareForPrint ? await window.pppPrepareForPrint() : 0;
   await document.fonts.ready;
   const text = h => { const c = h.cloneNode(true); c.querySelectorAll(".headerlink").forEach(x => x.remove());
