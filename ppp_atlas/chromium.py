@@ -50,7 +50,15 @@ def executable() -> str:
 def printer() -> str | None:
     """The browser that prints the PDFs: the one ``PPP_CHROMIUM`` names, else the headless shell
     where it exists, else :func:`executable`. None with ``PPP_CHROMIUM=playwright``: Playwright's own
-    choice for a headless browser (the headless shell that ``playwright install chromium`` downloads)."""
+    choice for a headless browser (the headless shell that ``playwright install chromium`` downloads).
+    The browser tests use the same (:func:`headless`)."""
+    return headless()
+
+
+def headless() -> str | None:
+    """The browser for work nobody watches, the PDFs and the browser tests: the same Blink as the
+    full browser, without the browser around it, which Playwright itself uses for headless pages
+    (a page visit of the tests costs about an eighth less work in it). See :func:`printer`."""
     chosen = _chosen()
     if chosen.lower() == "playwright":
         return None

@@ -30,7 +30,14 @@ def place(doctree: nodes.document, markup: str) -> None:
 
 
 def _visit(translator, node: under_title) -> None:
-    translator.body.append(node["markup"])
+    # written on the title's line, before the line break that ends the title (or the block before),
+    # as the blocks have always been written: the pages, and so their print, stay as they were
+    body = translator.body
+    if body and body[-1].endswith("\n"):
+        body[-1] = body[-1][:-1]
+        body.append(node["markup"] + "\n")
+    else:
+        body.append(node["markup"])
     raise nodes.SkipNode
 
 

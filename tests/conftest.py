@@ -80,7 +80,7 @@ def chromium():
     except FileNotFoundError as exc:
         pytest.fail(f"{exc} (.ci/run installs Debian's chromium)")
     with sync_playwright() as p:
-        instance = chosen.launch(p)
+        instance = chosen.launch(p, executable_path=chosen.headless())  # the headless shell where installed
         yield instance
         instance.close()
 
