@@ -468,7 +468,7 @@ def setup(app):
     app.connect("build-finished", _save_formatted_references)
     app.connect("build-finished", _keep_search_entries, priority=950)
     citations.register_style()
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 5}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 6}
 
 
 def _keep_search_entries(app, exception):
