@@ -238,7 +238,7 @@ def test_a_deck_is_offline_keyboard_driven_full_screen_and_legible(chromium, bas
     tab = context.new_page()
     try:
         result = browser.visit(tab, f"{base_url}/{config.site_prefix(lang)}_slides/united-kingdom.html")
-        tab.wait_for_function("document.documentElement.dataset.pppDeck === 'ready'")
+        tab.wait_for_function("() => document.documentElement.dataset.pppDeck === 'ready'")
         assert result["status"] == 200 and result["foreign"] == [] and result["failed"] == [] and result["errors"] == []
         total = tab.evaluate("Reveal.getTotalSlides()")
         tab.keyboard.press("ArrowRight")
@@ -248,13 +248,13 @@ def test_a_deck_is_offline_keyboard_driven_full_screen_and_legible(chromium, bas
         tab.keyboard.press("ArrowLeft")
         assert tab.evaluate("Reveal.getIndices().h") == 1
         tab.keyboard.press("f")
-        tab.wait_for_function("document.fullscreenElement !== null")
+        tab.wait_for_function("() => document.fullscreenElement !== null")
         tab.keyboard.press("Escape")
         labels = tab.evaluate("Array.from(document.querySelectorAll('.reveal .controls button')).map(b => b.getAttribute('aria-label'))")
         assert words(lang)("deck_next") in labels and words(lang)("deck_previous") in labels
         for i in range(total):  # every slide fits the 16:9 screen and its text is large
             tab.evaluate(f"Reveal.slide({i})")
-            tab.wait_for_function(f"Reveal.getIndices().h === {i}")
+            tab.wait_for_function(f"() => Reveal.getIndices().h === {i}")
             fit = tab.evaluate("""() => {
                 const s = Reveal.getCurrentSlide();
                 const sizes = Array.from(s.querySelectorAll('p, li, h1, h2, figcaption, blockquote p'))
@@ -278,7 +278,7 @@ def test_decks_pass_the_accessibility_audit_of_the_pages(chromium, base_url, lan
         for chapter in CHAPTERS:
             tab = context.new_page()
             result = browser.visit(tab, f"{base_url}/{config.site_prefix(lang)}_slides/{chapter}.html?print-pdf")
-            tab.wait_for_function("document.querySelectorAll('.reveal .pdf-page').length > 0")
+            tab.wait_for_function("() => document.querySelectorAll('.reveal .pdf-page').length > 0")
             assert result["status"] == 200, (lang, chapter)
             assert result["foreign"] == [] and result["failed"] == [] and result["errors"] == [], (lang, chapter, result)
             assert tab.locator(".reveal .pdf-page").count() == len(deck(lang, chapter).select("div.slides > section"))
