@@ -40,6 +40,32 @@ def static_digest() -> str:
     return h.hexdigest()
 
 
+#: The import contracts, whose layers say which modules the Sphinx build runs
+IMPORT_CONTRACTS = paths.ROOT / ".importlinter"
+PAGE_LAYERS_FROM = "sphinx_ext"  # its layer and every layer below it shape the pages
+
+
+def page_modules(contracts: Path = IMPORT_CONTRACTS) -> list[str]:
+    """The package's modules that shape the pages: the Sphinx extension's layer and the layers below
+    it in ``.importlinter`` (post-processing, i18n, library), not the tools or the printing."""
+    import configparser
+
+    parser = configparser.ConfigParser()
+    parser.read(contracts, encoding="utf-8")
+    layers = [line.strip() for line in parser["importlinter:contract:layers"]["layers"].splitlines() if line.strip()]
+    start = next(i for i, layer in enumerate(layers) if PAGE_LAYERS_FROM in layer.replace(" ", "").split(":"))
+    return sorted(name.strip() for layer in layers[start:] for name in layer.split(":"))
+
+
+def code_digest(package: Path = Path(__file__).parent, contracts: Path = IMPORT_CONTRACTS) -> str:
+    """Digest of the code of :func:`page_modules`: a change to any of them reads every page again
+    (an incremental build would otherwise keep pages made by the code before the change)."""
+    h = hashlib.sha256()
+    for name in page_modules(contracts):
+        h.update(name.encode() + b"\0" + (package / f"{name}.py").read_bytes())
+    return h.hexdigest()
+
+
 class PlotlyMimeRenderer:
     """myst-nb mime plugin: a chart becomes a :class:`chart_placeholder`, rendered at write time."""
 
@@ -438,6 +464,8 @@ def setup(app):
     # Sphinx copies html_static_path only when it writes a page, and links each file with a
     # checksum of its content: a change to a file of ppp_atlas/static alone must rewrite every page
     app.add_config_value("ppp_static_digest", static_digest(), "html")
+    # and a change to the extension's code or to what it imports reads every page again ("env")
+    app.add_config_value("ppp_code_digest", code_digest(), "env")
     app.add_node(chart_placeholder)
     app.add_directive("data-tables", DataTables)
     app.add_directive("data-downloads", DataDownloads)

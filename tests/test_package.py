@@ -385,3 +385,30 @@ def test_the_search_index_keeps_no_word_of_a_removed_page(tmp_path):
     assert postprocess.prune_search_index(tmp_path) == 2
     assert (tmp_path / "searchindex.js").read_text() == "Search.setIndex(" + json.dumps(clean, sort_keys=True) + ")"
     assert postprocess.prune_search_index(tmp_path) == 0
+
+
+def test_a_change_to_the_code_that_makes_pages_reads_every_page_again(tmp_path):
+    """sphinx_ext's ppp_code_digest (rebuild "env"): a change to a module of the Sphinx extension's
+    layer or any layer below it (.importlinter) reads every page again; a change to the tools or the
+    printing does not. The modules are the contract's, so a new module is covered once placed."""
+    import shutil
+    from pathlib import Path
+
+    from ppp_atlas import sphinx_ext
+
+    package = Path(sphinx_ext.__file__).parent
+    modules = sphinx_ext.page_modules()
+    assert {"sphinx_ext", "sphinx_domain", "sphinx_title", "citations", "charts", "theme_fixes", "config"} <= set(modules)
+    assert not {"build", "translations", "pdf", "teaching_pdf", "chromium"} & set(modules)
+    top_level = {p.stem for p in package.glob("*.py")} - {"__init__"}
+    tools_and_printing = {"build", "translations", "notebooks", "register", "serve", "validate", "terms",
+                          "pdf", "chromium", "teaching_pdf"}
+    assert top_level - tools_and_printing == set(modules)  # every other module shapes pages, and is listed
+
+    copy = tmp_path / "ppp_atlas"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "static", "templates"))
+    before = sphinx_ext.code_digest(copy)
+    (copy / "build.py").write_text((copy / "build.py").read_text(encoding="utf-8") + "\n# a tool\n", encoding="utf-8")
+    assert sphinx_ext.code_digest(copy) == before
+    (copy / "citations.py").write_text((copy / "citations.py").read_text(encoding="utf-8") + "\n# a style\n", encoding="utf-8")
+    assert sphinx_ext.code_digest(copy) != before
