@@ -20,6 +20,7 @@ from __future__ import annotations
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import browser
 
@@ -47,8 +48,17 @@ def press(locator, touch: bool) -> None:
         box = locator.bounding_box()
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         page = locator.page
+        element = locator.element_handle()
+        # a drawer or panel that is still sliding away covers the control for a moment, as a reader
+        # sees too, who waits for it to go: the condition is the control uncovered where it is seen
+        # (a control that stays covered is reported with what covers it)
+        try:
+            page.wait_for_function("([x, y, e]) => e.contains(document.elementFromPoint(x, y))", arg=[x, y, element],
+                                   timeout=5000)
+        except PlaywrightTimeout:
+            pass
         cover = page.evaluate("([x, y, e]) => { const t = document.elementFromPoint(x, y); "
-                              "return e.contains(t) ? null : t.outerHTML.slice(0, 200); }", [x, y, locator.element_handle()])
+                              "return e.contains(t) ? null : t.outerHTML.slice(0, 200); }", [x, y, element])
         assert cover is None, f"the control is covered where it is seen, by {cover}"
         page.touchscreen.tap(x, y) if touch else page.mouse.click(x, y)
         return
