@@ -5,7 +5,7 @@ the browser that ``playwright install chromium`` downloaded (GitHub's Ubuntu run
 the ``chromium`` package is only a snap stub). Otherwise the first of the known paths that
 exists is used: Debian's ``/usr/bin/chromium`` (``.ci/run`` installs it) and a few others.
 
-The PDFs are printed by :func:`printer`: Chromium's headless shell where it is installed (Debian's
+The PDFs are printed, and the browser tests run, by :func:`headless`: Chromium's headless shell where it is installed (Debian's
 ``chromium-headless-shell``, which ``.ci/run`` installs too), else the same browser as above.
 """
 from __future__ import annotations
@@ -47,18 +47,12 @@ def executable() -> str:
         "PPP_CHROMIUM to a Chromium executable, or to `playwright` after `playwright install chromium`")
 
 
-def printer() -> str | None:
-    """The browser that prints the PDFs: the one ``PPP_CHROMIUM`` names, else the headless shell
-    where it exists, else :func:`executable`. None with ``PPP_CHROMIUM=playwright``: Playwright's own
-    choice for a headless browser (the headless shell that ``playwright install chromium`` downloads).
-    The browser tests use the same (:func:`headless`)."""
-    return headless()
-
-
 def headless() -> str | None:
-    """The browser for work nobody watches, the PDFs and the browser tests: the same Blink as the
-    full browser, without the browser around it, which Playwright itself uses for headless pages
-    (a page visit of the tests costs about an eighth less work in it). See :func:`printer`."""
+    """The browser for work nobody watches, the PDFs and the browser tests: the one ``PPP_CHROMIUM``
+    names, else the headless shell where it exists (the same Blink as the full browser, without the
+    browser around it; a page visit of the tests costs about an eighth less work in it), else
+    :func:`executable`. None with ``PPP_CHROMIUM=playwright``: Playwright's own choice for a headless
+    browser (the headless shell that ``playwright install chromium`` downloads)."""
     chosen = _chosen()
     if chosen.lower() == "playwright":
         return None

@@ -316,6 +316,7 @@ class GostStyle(HouseStyle):
     containing work, "URL: … (дата обращения: 01.12.2026)"; the edition's own fixed words."""
 
     default_name_style = "lastfirst"
+    language = "ru"  # the Russian edition's; the Uzbek one's is UzbekGostStyle
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("abbreviate_names", True)
@@ -427,16 +428,12 @@ class GostStyle(HouseStyle):
         )]
 
 
-class RussianGostStyle(GostStyle):
-    language = "ru"
-
-
 class UzbekGostStyle(GostStyle):
     language = "uz"
 
 
 #: The reference style of each edition: the house style in English, GOST in Uzbek and Russian
-EDITION_STYLES = {"en": ("ppp", HouseStyle), "ru": ("ppp-gost-ru", RussianGostStyle),
+EDITION_STYLES = {"en": ("ppp", HouseStyle), "ru": ("ppp-gost-ru", GostStyle),
                   "uz": ("ppp-gost-uz", UzbekGostStyle)}
 
 

@@ -32,12 +32,17 @@ STATIC = Path(__file__).parent / "static"
 VENDOR = paths.ROOT / "_build" / "vendor"
 
 
+def _named_digest(files) -> str:
+    """Digest of ``(name, path)`` pairs: each name and its file's content."""
+    h = hashlib.sha256()
+    for name, path in files:
+        h.update(name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 def static_digest() -> str:
     """Digest of the package's own static files (names and contents)."""
-    h = hashlib.sha256()
-    for path in sorted(STATIC.iterdir()):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+    return _named_digest((path.name, path) for path in sorted(STATIC.iterdir()))
 
 
 #: The import contracts, whose layers say which modules the Sphinx build runs
@@ -60,10 +65,7 @@ def page_modules(contracts: Path = IMPORT_CONTRACTS) -> list[str]:
 def code_digest(package: Path = Path(__file__).parent, contracts: Path = IMPORT_CONTRACTS) -> str:
     """Digest of the code of :func:`page_modules`: a change to any of them reads every page again
     (an incremental build would otherwise keep pages made by the code before the change)."""
-    h = hashlib.sha256()
-    for name in page_modules(contracts):
-        h.update(name.encode() + b"\0" + (package / f"{name}.py").read_bytes())
-    return h.hexdigest()
+    return _named_digest((name, package / f"{name}.py") for name in page_modules(contracts))
 
 
 class PlotlyMimeRenderer:

@@ -24,17 +24,15 @@ The Sphinx side (self-check on each chapter page, the teacher's guide, slides, t
 """
 from __future__ import annotations
 
-import copy
 import json
 import re
 import string
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from . import editions, paths
+from . import config, editions, paths
 from .data import Problem
 
 FOLDER = paths.ROOT / "teaching"
@@ -121,18 +119,9 @@ def words(lang: str):
 # --- reading and checking --------------------------------------------------------------------
 
 def read_bank(path: Path = BANK) -> dict:
-    """The question bank, parsed once per version of the file (the build and the exports ask for it
-    dozens of times: parsing it each time was most of an export's time). Each caller gets its own
-    copy, free to change."""
-    stat = path.stat()
-    return copy.deepcopy(_parsed_bank(path, stat.st_mtime_ns, stat.st_size))
-
-
-@lru_cache(maxsize=4)
-def _parsed_bank(path: Path, _mtime_ns: int, _size: int) -> dict:
-    # libyaml's safe loader where PyYAML was built with it (the same result, five times faster)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
+    """The question bank (a copy), parsed once per version of the file: the build and the exports
+    ask for it dozens of times."""
+    return config.read_yaml(path)
 
 
 def read_schema(path: Path = SCHEMA) -> dict:

@@ -122,7 +122,7 @@ def build(site_root: Path, languages=editions.LANGUAGES) -> dict:
     todo = [j for j in jobs if not (CACHE / f"{j[0]}-{j[1]}-{j[2] or 'all'}.{j[3]}.pdf").exists()]
     if todo:
         with LoopbackServer(site_root) as base, sync_playwright() as p:
-            browser = chromium.launch(p, executable_path=chromium.printer())
+            browser = chromium.launch(p, executable_path=chromium.headless())
             try:
                 for kind, lang, chapter, digest in todo:
                     prefix = config.site_prefix(lang)

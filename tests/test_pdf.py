@@ -363,16 +363,16 @@ def test_the_pdfs_are_printed_by_the_headless_shell_where_it_is_installed(monkey
     shell.write_text("#!/bin/sh\n")
     monkeypatch.setattr(chromium, "HEADLESS_SHELL", str(shell))
     monkeypatch.delenv("PPP_CHROMIUM", raising=False)
-    assert chromium.printer() == str(shell)
+    assert chromium.headless() == str(shell)
     chosen = tmp_path / "my-chromium"
     chosen.write_text("")
     monkeypatch.setenv("PPP_CHROMIUM", str(chosen))
-    assert chromium.printer() == str(chosen)  # a browser named by hand prints too
+    assert chromium.headless() == str(chosen)  # a browser named by hand prints too
     monkeypatch.setenv("PPP_CHROMIUM", "playwright")
-    assert chromium.printer() is None  # Playwright's own headless browser, chosen inside the event loop
+    assert chromium.headless() is None  # Playwright's own headless browser, chosen inside the event loop
     monkeypatch.delenv("PPP_CHROMIUM")
     monkeypatch.setattr(chromium, "HEADLESS_SHELL", str(tmp_path / "absent"))
-    assert chromium.printer() == chromium.executable()
+    assert chromium.headless() == chromium.executable()
     # which browser printed is part of every page's cache key
     key = pdf.shapers_digest()
     monkeypatch.setattr(chromium, "HEADLESS_SHELL", str(shell))

@@ -42,7 +42,7 @@ def shapers_digest() -> str:
     headless shell and the full browser lay out the same page, but write it differently)."""
     from .. import chromium
 
-    return digest_of(PRINT_VERSION.encode(), str(chromium.printer()).encode(),
+    return digest_of(PRINT_VERSION.encode(), str(chromium.headless()).encode(),
                      *(p.read_bytes() for p in SHAPERS if p.exists()))
 
 

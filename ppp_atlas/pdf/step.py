@@ -203,7 +203,7 @@ def available() -> str | None:
         from .. import chromium
 
         chromium.executable()  # the full browser, or Playwright's: says what to install when missing
-        chromium.printer()
+        chromium.headless()
         import playwright  # noqa: F401
     except (FileNotFoundError, ImportError) as exc:
         return str(exc)

@@ -49,7 +49,7 @@ class TabPool:
                 self._server = LoopbackServer(self.site_root)
                 self.base = self._server.__enter__()
                 self._playwright = await async_playwright().start()
-                browser = self._browser = await chromium.launch(self._playwright, executable_path=chromium.printer())
+                browser = self._browser = await chromium.launch(self._playwright, executable_path=chromium.headless())
                 context = await browser.new_context(viewport={"width": A4_CONTENT_PX, "height": 1000},
                                                     color_scheme="light", bypass_csp=True, reduced_motion="reduce")
                 await context.add_init_script("try { localStorage.setItem('mode', 'light'); "
