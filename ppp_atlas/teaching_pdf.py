@@ -11,7 +11,8 @@ same for ``_build/html``.
   page, the title and language set; ``pdf/teachers-guide-<lang>.pdf``.
 
 Each PDF is cached in ``_build/pdf-cache/teaching/`` under a digest of what it is printed from (the
-HTML, the stylesheets and scripts it uses, this module): an unchanged deck is not printed again.
+HTML, every file it loads: stylesheets, scripts, the charts' drawings, fonts; this module and the
+printing browser): an unchanged deck is not printed again.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 from . import config, editions, paths, teaching
-from .pdf.links import PUBLISHED_LINKS
+from .pdf.links import PUBLISHED_LINKS, loaded_digest
 from .sphinx_teaching import GUIDE_DIR, SLIDES_DIR
 
 CACHE = paths.ROOT / "_build" / "pdf-cache" / "teaching"
@@ -48,13 +49,6 @@ def _digest(*chunks: bytes) -> str:
     for chunk in chunks:
         h.update(hashlib.sha256(chunk).digest())
     return h.hexdigest()[:24]
-
-
-def _shapers(root: Path) -> bytes:
-    """What shapes every print besides the page itself."""
-    names = ["_static/ppp-slides.css", "_static/ppp-slides.js", "_static/reveal/reveal.css", "_static/reveal/reveal.js",
-             "_static/reveal/theme/simple.css", "_static/ppp-print.css", "_static/ppp-teaching.css"]
-    return b"".join((root / n).read_bytes() for n in names if (root / n).exists()) + MODULE
 
 
 def _finish(data: bytes, title: str, lang: str, outline: list[tuple[str, int]] | None = None) -> bytes:
@@ -105,20 +99,26 @@ def build(site_root: Path, languages=editions.LANGUAGES) -> dict:
 
     started = time.time()
     summary = {"decks": 0, "guides": 0, "printed": 0, "pages": {}}
-    # what shapes a print besides the page: the site's styles and fonts, this module (how it prints) and
-    # the published address its links are given
-    shapers = {lang: _shapers(site_root / config.site_prefix(lang)) + Path(__file__).read_bytes()
-               + config.site_url().encode() for lang in languages}
+    # what shapes a print besides the page: every file it loads (stylesheets, scripts, the charts'
+    # drawings, fonts), this module (how it prints), the printing browser and the published address
+    # its links are given
+    shapers = MODULE + str(chromium.headless()).encode() + config.site_url().encode()
+    known: dict[str, str] = {}
+
+    def printed_from(*pages: str) -> str:
+        return _digest(*((site_root / p).read_bytes() for p in pages),
+                       *(loaded_digest(site_root, p, known) for p in pages), shapers)
+
     jobs = []
     for lang in languages:
-        root = site_root / config.site_prefix(lang)
+        prefix = config.site_prefix(lang)
         for chapter in teaching.chapters():
-            deck = root / SLIDES_DIR / f"{chapter}.html"
-            if deck.exists():
-                jobs.append(("deck", lang, chapter, _digest(deck.read_bytes(), shapers[lang])))
-        pages = [root / f"{p}.html" for p in guide_pages()]
-        if all(p.exists() for p in pages):
-            jobs.append(("guide", lang, None, _digest(*(p.read_bytes() for p in pages), shapers[lang])))
+            deck = f"{prefix}{SLIDES_DIR}/{chapter}.html"
+            if (site_root / deck).exists():
+                jobs.append(("deck", lang, chapter, printed_from(deck)))
+        pages = [f"{prefix}{p}.html" for p in guide_pages()]
+        if all((site_root / p).exists() for p in pages):
+            jobs.append(("guide", lang, None, printed_from(*pages)))
     todo = [j for j in jobs if not (CACHE / f"{j[0]}-{j[1]}-{j[2] or 'all'}.{j[3]}.pdf").exists()]
     if todo:
         with LoopbackServer(site_root) as base, sync_playwright() as p:

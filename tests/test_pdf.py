@@ -421,3 +421,117 @@ def test_every_table_cell_names_header_cells_that_exist(site, lang):
                         headers += [bytes(h) for h in attribute.Headers]
     assert len(ids) == len(set(ids)), "two structure elements of the book share a name"
     assert len(headers) > 100 and set(headers) <= set(ids), sorted(set(headers) - set(ids))[:5]
+
+
+def test_a_print_is_kept_for_what_the_page_loads_too(tmp_path):
+    """A page's print is cached under a digest of the page and of every file it loads: a chart's
+    drawing, a stylesheet and the fonts it loads change the print without changing the page's HTML
+    (an image's address names no version; a ``?v=`` is a version only where its writer made it one)."""
+    from ppp_atlas.pdf.links import loaded_digest, loaded_files
+
+    (tmp_path / "book").mkdir()
+    (tmp_path / "_static" / "fonts").mkdir(parents=True)
+    (tmp_path / "book" / "page.html").write_text(
+        '<html><head><link rel="stylesheet" href="../_static/site.css?v=1">'
+        '<link rel="alternate" hreflang="uz" href="../uz/book/page.html"><link rel="icon" href="data:,">'
+        '<script src="/_static/page.js"></script><script>var notAFile = "<img src=x.png>";</script></head>'
+        '<body><img src="../_static/chart.svg" srcset="../_static/chart.svg 1x, ../_static/chart%402x.svg 2x">'
+        '<img src="https://example.org/far.png"><a href="other.html">a link loads nothing</a>'
+        '<p>&lt;img src="text.png"&gt;</p><svg><image href="drawing.png"/></svg></body></html>', encoding="utf-8")
+    (tmp_path / "_static" / "site.css").write_text(
+        "@font-face{src:url(fonts/a.woff2) format('woff2'),url('fonts/a.ttf')}"
+        ".x{background:url(\"data:image/png;base64,AAAA\")}", encoding="utf-8")
+    for name in ("page.js", "chart.svg", "chart@2x.svg", "fonts/a.woff2", "fonts/a.ttf"):
+        (tmp_path / "_static" / name).write_text(name)
+    (tmp_path / "book" / "drawing.png").write_text("png")
+    assert loaded_files(tmp_path, "book/page.html") == [
+        "_static/chart.svg", "_static/chart@2x.svg", "_static/fonts/a.ttf", "_static/fonts/a.woff2",
+        "_static/page.js", "_static/site.css", "book/drawing.png"]
+    key = loaded_digest(tmp_path, "book/page.html", {})
+    (tmp_path / "_static" / "unrelated.js").write_text("x")
+    assert loaded_digest(tmp_path, "book/page.html", {}) == key
+    for changed in ("_static/chart.svg", "_static/fonts/a.woff2", "_static/site.css"):
+        before = (tmp_path / changed).read_bytes()
+        (tmp_path / changed).write_bytes(before + b" ")
+        assert loaded_digest(tmp_path, "book/page.html", {}) != key, changed
+        (tmp_path / changed).write_bytes(before)
+    # the print's cache key holds them
+    from ppp_atlas.pdf.printing import page_key
+
+    printed = page_key(tmp_path, "book/page.html", {}, "shapers", "en", "book/page", b"words", [])
+    (tmp_path / "_static" / "chart@2x.svg").unlink()  # a file gone changes the print too
+    assert loaded_digest(tmp_path, "book/page.html", {}) != key
+    assert page_key(tmp_path, "book/page.html", {}, "shapers", "en", "book/page", b"words", []) != printed
+
+
+@pytest.mark.parametrize("lang", pdfs.by_edition(LANGS))
+def test_every_chart_drawing_a_page_shows_is_part_of_its_print_key(site, lang):
+    """The book's pages show their charts as drawings (images): each is among the files a page's
+    print key holds (``loaded_files``), as are the site's stylesheets."""
+    from ppp_atlas.pdf.links import loaded_files
+
+    prefix = config.site_prefix(lang)
+    pages = [f"{prefix}{doc}.html" for doc in config.toc_order()]
+    with_charts = 0
+    for page in pages:
+        drawings = set(re.findall(r'<img[^>]*\bsrc="\.\./_static/(charts/[^"]+)"', (site / page).read_text(encoding="utf-8")))
+        loaded = set(loaded_files(site, page))
+        assert {f"{prefix}_static/{d}" for d in drawings} <= loaded, page
+        assert f"{prefix}_static/styles/ppp-site.css" in loaded and f"{prefix}_static/ppp-print.css" in loaded, page
+        with_charts += bool(drawings)
+    assert with_charts >= 8
+
+
+def _layout(data: bytes) -> list[list[tuple[float, str]]]:
+    """Each page's lines of text with their heights on the page: where a print broke its pages."""
+    import io
+
+    pages = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        lines = []
+        page.extract_text(visitor_text=lambda text, cm, tm, *_: lines.append((round(tm[5] * cm[3] + cm[5], 1), text))
+                          if text.strip() else None)
+        pages.append(lines)
+    return pages
+
+
+def test_a_page_prints_the_same_whatever_the_tab_printed_before(site):
+    """Two prints of one page lay it out alike: in a tab that printed another page first, in a tab
+    of its own, in another browser. The site's pages show their PDFs' sizes, so a print that broke
+    its pages elsewhere would make two builds of the same site differ."""
+    import asyncio
+
+    from ppp_atlas.pdf.links import linked_places
+    from ppp_atlas.pdf.printing import print_page
+    from ppp_atlas.pdf.tabs import TabPool
+
+    wanted = linked_places(site, "en")
+
+    def job(doc: str) -> dict:
+        return {"key": doc, "lang": "en", "docname": doc, "path": f"{doc}.html", "wanted": sorted(wanted.get(doc, ())),
+                "public_url": config.site_url() + f"{doc}.html"}
+
+    async def prints() -> tuple[list[bytes], bytes]:
+        page, other = job("book/design-elements"), job("notebooks/design-matrix")
+        async with TabPool(site, 1) as pool:
+            first = await print_page(pool, page)
+            await print_page(pool, other)
+            again = await print_page(pool, page)
+        async with TabPool(site, 2) as pool:  # another browser, the page beside another
+            beside = await asyncio.gather(print_page(pool, page), print_page(pool, other))
+            numbers = await pool.html(numbers_html(40), tagged=False)
+        return [first["pdf"], again["pdf"], beside[0]["pdf"]], numbers
+
+    from ppp_atlas.pdf.assembly import Sheet
+    from ppp_atlas.pdf.front import numbers_html
+
+    printed, numbers = asyncio.run(prints())
+    first, again, other_browser = (_layout(p) for p in printed)
+    assert len(first) > 20
+    assert again == first
+    assert other_browser == first
+    # and the chapter's PDF is the same bytes, whichever tab printed it (Chromium's own names of
+    # its structure elements differ from tab to tab; the assembly names them anew)
+    assembled = [pdf.assemble([p], lang="en", title="t", outline=[], number_from=2, numbers=Sheet(numbers, "PPN"),
+                              date="2026-01-01") for p in (printed[0], printed[2])]
+    assert assembled[0] == assembled[1]

@@ -61,7 +61,9 @@ def test_a_build_from_nothing_is_byte_identical(site, tmp_path_factory, monkeypa
         skip = editions.TRANSLATIONS if lang == "en" else ()
         first_files, second_files = _files(first, skip), _files(second)
         # printed files (the books, chapters, teacher's guides and slide decks) come from the PDF step,
-        # which a Sphinx build alone does not run; they have a reproducibility test of their own
+        # which a Sphinx build alone does not run: test_pdf.py checks that a page prints the same in any
+        # tab or browser and is assembled into the same bytes, and that its print is kept for exactly
+        # what it is printed from (the page and every file it loads)
         second_files -= {f for f in second_files if f.endswith(".pdf")}
         first_files -= {f for f in first_files if f.endswith(".pdf")}
         assert first_files == second_files, {"edition": lang, "only in _build/html": sorted(first_files - second_files)[:20],

@@ -50,6 +50,66 @@ def linked_places(site_root: Path, lang: str) -> dict[str, set[str]]:
     return places
 
 
+#: The start tags and attributes through which a page loads a file (``link`` is handled apart: only
+#: the links that load something, not those that name another page)
+_LOADING = {"img": ("src", "srcset"), "source": ("src", "srcset"), "script": ("src",), "image": ("href",),
+            "use": ("href",), "video": ("poster",), "iframe": ("src",), "embed": ("src",), "object": ("data",)}
+_LINK_LOADS = {"stylesheet", "preload", "modulepreload"}
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+?)\1\s*\)""")
+
+
+def _site_path(site_root: Path, base: str, reference: str) -> str | None:
+    """The file of the site (relative to ``site_root``) that ``reference``, written in ``base``
+    (a path relative to the site), names; None for another host, a ``data:`` URL or a place outside."""
+    import posixpath
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(reference.strip())
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = parts.path if parts.path.startswith("/") else posixpath.join(posixpath.dirname(base), parts.path)
+    path = posixpath.normpath(unquote(path)).lstrip("/")
+    return None if path.startswith("..") else path
+
+
+def loaded_files(site_root: Path, page: str) -> list[str]:
+    """The files of the site that the page ``page`` (a path relative to ``site_root``) loads as it is
+    printed: its stylesheets, scripts and images, and what its stylesheets load (fonts, images).
+    Sorted, relative to ``site_root``. A print depends on each of them; a URL's query (``?v=``) names
+    a version only where the one who wrote it made it one, so the files themselves are what count."""
+    from .. import rewriter
+
+    found: set[str] = set()
+    for tag in rewriter.parse((site_root / page).read_text(encoding="utf-8")):
+        values = {a.name: a.value or "" for a in tag.attributes}
+        if tag.name == "link":
+            wanted = ["href"] if _LINK_LOADS & set(values.get("rel", "").lower().split()) else []
+        else:
+            wanted = [name for name in _LOADING.get(tag.name, ()) if name in values]
+        for name in wanted:
+            references = ([c.strip().split()[0] for c in values[name].split(",") if c.strip()] if name == "srcset"
+                          else [values[name]])
+            found.update(p for p in (_site_path(site_root, page, r) for r in references) if p)
+    for sheet in [p for p in found if p.endswith(".css") and (site_root / p).is_file()]:
+        text = (site_root / sheet).read_text(encoding="utf-8", errors="replace")
+        found.update(p for p in (_site_path(site_root, sheet, m.group(2)) for m in _CSS_URL.finditer(text)) if p)
+    return sorted(found)
+
+
+def loaded_digest(site_root: Path, page: str, known: dict[str, str]) -> bytes:
+    """What the page loads, for a cache key of its print: each file of :func:`loaded_files` with the
+    digest of its bytes (``known`` keeps the digests of files already read), or as missing."""
+    import hashlib
+
+    lines = []
+    for path in loaded_files(site_root, page):
+        if path not in known:
+            target = site_root / path
+            known[path] = hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else "missing"
+        lines.append(f"{path} {known[path]}")
+    return "\n".join(lines).encode()
+
+
 #: the size a page's PDF links show (written once the PDFs exist): not part of what is printed
 _SIZE = re.compile(rb'<span class="ppp-pdf-size">[^<]*</span>')
 

@@ -2,8 +2,9 @@
 (:mod:`ppp_atlas.pdf.tabs`) in the light theme with the site's print stylesheet, every chart drawn
 first (``window.pppPrepareForPrint``), links into the site given the published address, its title
 page put before it (one print for both), then printed tagged with Chromium's outline. Each print is
-kept in ``_build/pdf-cache/`` under a digest of the page and of everything that shapes its print
-(:func:`shapers_digest`): an unchanged page is not printed again."""
+kept in ``_build/pdf-cache/`` under a digest of the page, of every file it loads (its stylesheets,
+scripts, the charts' drawings and the fonts: :func:`~ppp_atlas.pdf.links.loaded_files`) and of how it
+is printed (:func:`shapers_digest`): an unchanged page is not printed again."""
 from __future__ import annotations
 
 import asyncio
@@ -15,7 +16,7 @@ from pathlib import Path
 from .. import config, paths
 from ..sphinx_pdf import WORDS, words_for
 from .front import citation_words, cover_section, short_citation
-from .links import PUBLISHED_LINKS, linked_places, page_for_digest
+from .links import PUBLISHED_LINKS, linked_places, loaded_digest, page_for_digest
 from .outline import headings_with_pages
 from .tabs import MARGIN, TabPool
 
@@ -104,6 +105,15 @@ async def print_page(pool: TabPool, job: dict) -> dict:
             "charts": info["charts"]}
 
 
+def page_key(site_root: Path, relative: str, known: dict, shapers: str, lang: str, doc: str,
+             cover_words: bytes, places: list[str]) -> str:
+    """The cache key of a page's print: the page, what it loads (stylesheets, scripts, the charts'
+    drawings, fonts; ``known`` keeps the digests of files read already), how it is printed, its title
+    page's words and the places other pages link to in it."""
+    return digest_of(page_for_digest((site_root / relative).read_bytes()), loaded_digest(site_root, relative, known),
+                     shapers.encode(), lang.encode(), doc.encode(), cover_words, json.dumps(places).encode())[:24]
+
+
 async def print_pages(pool: TabPool, site_root: Path, languages=config.LANGUAGES,
                       priority: int = 1) -> dict:
     """Print every page of every edition whose digest is not yet in the cache (each with its title
@@ -112,7 +122,7 @@ async def print_pages(pool: TabPool, site_root: Path, languages=config.LANGUAGES
     import pikepdf
 
     shapers = shapers_digest()
-    records, jobs = {}, []
+    records, jobs, known = {}, [], {}
     for lang in languages:
         # the title page's words and the book's metadata are printed with every page
         cover_words = json.dumps([words_for(lang)(key) for key in sorted(WORDS)] + citation_words(lang),
@@ -120,10 +130,8 @@ async def print_pages(pool: TabPool, site_root: Path, languages=config.LANGUAGES
         wanted = linked_places(site_root, lang)
         for doc in config.toc_order():
             relative = config.site_prefix(lang) + doc + ".html"
-            source = site_root / relative
             places = sorted(wanted.get(doc, ()))
-            key = digest_of(page_for_digest(source.read_bytes()), shapers.encode(), lang.encode(), doc.encode(),
-                          cover_words, json.dumps(places).encode())[:24]
+            key = page_key(site_root, relative, known, shapers, lang, doc, cover_words, places)
             target = CACHE / "pages" / lang / f"{doc}.{key}.pdf"
             records[(lang, doc)] = {"key": key, "pdf": target, "meta": target.with_suffix(".json")}
             if not (target.exists() and target.with_suffix(".json").exists()):
