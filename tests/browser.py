@@ -29,8 +29,16 @@ def pages(site: Path = SITE) -> list[str]:
                   if p.name not in skip and not any(part.startswith("_") for part in p.relative_to(site).parts))
 
 
-def visit(page, url: str, settle_ms: int = 300) -> dict:
-    """Load ``url``; return console errors, failed requests and requests to other hosts."""
+#: What a page of the book says once its scripts have run, their idle-time pass too (ppp-page.js)
+PAGE_READY = "() => document.documentElement.dataset.pppTabStops === 'measured'"
+#: and a slide deck once reveal.js has laid it out (ppp-slides.js)
+DECK_READY = "() => document.documentElement.dataset.pppDeck === 'ready'"
+
+
+def visit(page, url: str, ready: str = PAGE_READY) -> dict:
+    """Load ``url`` and wait until the page says it is ``ready`` (a function the page evaluates);
+    return its console errors, failed requests and requests to other hosts (lists that go on
+    filling while the page is open)."""
     origin = urlparse(url).netloc
     errors, failed, foreign = [], [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -41,7 +49,7 @@ def visit(page, url: str, settle_ms: int = 300) -> dict:
     served = SITE / urlparse(url).path.lstrip("/")
     if served.is_file() and 'http-equiv="refresh"' in served.read_text(encoding="utf-8"):
         page.wait_for_url(lambda now: now != url, wait_until="load")  # a root page that forwards: follow it
-    page.wait_for_timeout(settle_ms)
+    page.wait_for_function(ready)
     status = response.status if response else None
     return {"status": status, "errors": errors, "failed": failed, "foreign": foreign}
 

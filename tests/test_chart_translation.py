@@ -73,7 +73,7 @@ def test_charts_with_longer_labels_stay_legible(chromium, translated_pages, widt
             page.goto(f"{base}/{name}.html", wait_until="load")
             static = browser.chart_text_problems(page)
             assert browser.draw_all_charts(page) == expected, name
-            page.wait_for_timeout(300)
+            browser.wait_for_charts_settled(page)
             interactive = browser.chart_text_problems(page)
             assert static == [], f"{name}, static drawings: {len(static)} problems, e.g. {static[:6]}"
             assert interactive == [], f"{name}, interactive charts: {len(interactive)} problems, e.g. {interactive[:6]}"

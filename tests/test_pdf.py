@@ -525,7 +525,11 @@ def test_a_page_prints_the_same_whatever_the_tab_printed_before(site):
     from ppp_atlas.pdf.assembly import Sheet
     from ppp_atlas.pdf.front import numbers_html
 
-    printed, numbers = asyncio.run(prints())
+    # in a thread of its own: Playwright's sync API, which other tests of this worker use, keeps an event loop running here
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        printed, numbers = thread.submit(lambda: asyncio.run(prints())).result()
     first, again, other_browser = (_layout(p) for p in printed)
     assert len(first) > 20
     assert again == first

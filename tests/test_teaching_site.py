@@ -237,8 +237,7 @@ def test_a_deck_is_offline_keyboard_driven_full_screen_and_legible(chromium, bas
     context = chromium.new_context(viewport={"width": 1280, "height": 720})
     tab = context.new_page()
     try:
-        result = browser.visit(tab, f"{base_url}/{config.site_prefix(lang)}_slides/united-kingdom.html")
-        tab.wait_for_function("() => document.documentElement.dataset.pppDeck === 'ready'")
+        result = browser.visit(tab, f"{base_url}/{config.site_prefix(lang)}_slides/united-kingdom.html", browser.DECK_READY)
         assert result["status"] == 200 and result["foreign"] == [] and result["failed"] == [] and result["errors"] == []
         total = tab.evaluate("Reveal.getTotalSlides()")
         tab.keyboard.press("ArrowRight")
@@ -277,7 +276,7 @@ def test_decks_pass_the_accessibility_audit_of_the_pages(chromium, base_url, lan
     try:
         for chapter in CHAPTERS:
             tab = context.new_page()
-            result = browser.visit(tab, f"{base_url}/{config.site_prefix(lang)}_slides/{chapter}.html?print-pdf")
+            result = browser.visit(tab, f"{base_url}/{config.site_prefix(lang)}_slides/{chapter}.html?print-pdf", browser.DECK_READY)
             tab.wait_for_function("() => document.querySelectorAll('.reveal .pdf-page').length > 0")
             assert result["status"] == 200, (lang, chapter)
             assert result["foreign"] == [] and result["failed"] == [] and result["errors"] == [], (lang, chapter, result)
