@@ -54,7 +54,6 @@ def read_yaml(path: Path):
 
 
 
-
 def book_config() -> dict:
     """``_config.yml`` (a copy: change it freely)."""
     return read_yaml(CONFIG)

@@ -16,7 +16,6 @@ printing browser): an unchanged deck is not printed again.
 """
 from __future__ import annotations
 
-import hashlib
 import shutil
 import sys
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from . import config, editions, paths, teaching
 from .pdf.links import PUBLISHED_LINKS, loaded_digest
+from .pdf.printing import digest_of
 from .sphinx_teaching import GUIDE_DIR, SLIDES_DIR
 
 CACHE = paths.ROOT / "_build" / "pdf-cache" / "teaching"
@@ -42,13 +42,6 @@ def guide_pages() -> list[str]:
     pages = [f"{GUIDE_DIR}/index"]
     pages += [f"{GUIDE_DIR}/{c}" for c in teaching.chapters() if (paths.ROOT / GUIDE_DIR / f"{c}.md").exists()]
     return pages
-
-
-def _digest(*chunks: bytes) -> str:
-    h = hashlib.sha256()
-    for chunk in chunks:
-        h.update(hashlib.sha256(chunk).digest())
-    return h.hexdigest()[:24]
 
 
 def _finish(data: bytes, title: str, lang: str, outline: list[tuple[str, int]] | None = None) -> bytes:
@@ -106,8 +99,8 @@ def build(site_root: Path, languages=editions.LANGUAGES) -> dict:
     known: dict[str, str] = {}
 
     def printed_from(*pages: str) -> str:
-        return _digest(*((site_root / p).read_bytes() for p in pages),
-                       *(loaded_digest(site_root, p, known) for p in pages), shapers)
+        return digest_of(*((site_root / p).read_bytes() for p in pages),
+                         *(loaded_digest(site_root, p, known) for p in pages), shapers)[:24]
 
     jobs = []
     for lang in languages:

@@ -21,10 +21,9 @@ from .outline import headings_with_pages
 from .tabs import MARGIN, TabPool
 
 CACHE = paths.ROOT / "_build" / "pdf-cache"
-STATIC = Path(__file__).parent.parent / "static"
-#: Files whose change reprints every page.
-SHAPERS = [STATIC / "ppp-print.css", STATIC / "ppp-page.js", STATIC / "ppp.css",
-           STATIC / "ppp-charts.js", paths.CITATION]
+#: Files whose change reprints every page, besides those the page loads (its key holds them): the
+#: book's metadata, which every title page prints.
+SHAPERS = [paths.CITATION]
 
 
 def digest_of(*chunks: bytes) -> str:
