@@ -78,7 +78,7 @@ def wait_for_shown_drawing(figure, timeout_ms: int = 5000) -> int:
 def wait_for_tab_stops(page, timeout_ms: int = 15000) -> None:
     """Wait until ppp-page.js has measured, in idle time, which boxes scroll and made them tab
     stops (a check that runs before would find a scrolling box no keyboard can reach)."""
-    page.wait_for_function("() => document.documentElement.dataset.pppTabStops === 'measured'", timeout=timeout_ms)
+    page.wait_for_function(PAGE_READY, timeout=timeout_ms)
 
 
 def page_overflow(page) -> int:
